@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import ReelbaseCore
+
+/// How a simulator instance behaves. Every field has a default suited to tests.
+public struct SimulatorConfig: Sendable {
+    public var host: String
+    /// 0 picks a free port; read the real one from `RunningSimulator.port`.
+    public var port: Int
+    /// How long a generation takes (v1 holds the connection this long; v2/AI/ML jobs complete after it).
+    public var latencySeconds: Double
+    /// How long v2 / AI/ML status and results stay available after submission (Segmind: 1 hour).
+    public var retentionSeconds: Double
+    /// How long `/files/{id}.mp4` stays downloadable (Segmind reports 7 days).
+    public var fileRetentionSeconds: Double
+    /// Starting account balance in USD credits, shared by the Segmind and AI/ML routes.
+    public var balance: Decimal
+    /// Share of v2 / AI/ML jobs that end FAILED / error (0...1). FAILED jobs are not billed.
+    public var failRate: Double
+    /// When set, only this key is accepted (x-api-key or Bearer); otherwise any non-empty key.
+    public var apiKey: String?
+    /// Size of the returned video; nil returns the ~3 KB sample, larger values pad it with a `free` box.
+    public var videoBytes: Int?
+    /// Faults active from the start (see `FaultRule`).
+    public var faults: [FaultRule]
+    /// The model value AI/ML accepts (its own docs also drop the `google/` prefix; both are accepted).
+    public var aimlModelID: String
+    /// Prices charged per successful generation.
+    public var priceTable: PriceTable
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, latencySeconds: Double = 1,
+        retentionSeconds: Double = 3600, fileRetentionSeconds: Double = 7 * 24 * 3600,
+        balance: Decimal = 100, failRate: Double = 0, apiKey: String? = nil, videoBytes: Int? = nil,
+        faults: [FaultRule] = [], aimlModelID: String = "google/veo-3.1-lite-generate-001",
+        priceTable: PriceTable = .published, logLevel: Logger.Level = .warning
+    ) {
+        self.host = host
+        self.port = port
+        self.latencySeconds = latencySeconds
+        self.retentionSeconds = retentionSeconds
+        self.fileRetentionSeconds = fileRetentionSeconds
+        self.balance = balance
+        self.failRate = failRate
+        self.apiKey = apiKey
+        self.videoBytes = videoBytes
+        self.faults = faults
+        self.aimlModelID = aimlModelID
+        self.priceTable = priceTable
+        self.logLevel = logLevel
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import ReelbaseCore
+import Synchronization
+
+/// Which API a job was submitted through; decides how its status is spelled.
+enum JobAPI: Sendable {
+    case segmindV2
+    case aiml
+}
+
+enum JobPhase: Sendable, Equatable {
+    case queued, processing, completed, failed
+}
+
+struct SimJob: Sendable {
+    let id: String
+    let api: JobAPI
+    let model: ModelSpec
+    let price: Decimal
+    let seed: Int
+    let submittedAt: Date
+    let latency: Double
+    let failureMessage: String?
+    /// Set once the job reached its end: the balance right after billing it.
+    var remainingCredits: Decimal?
+
+    var completesAt: Date { submittedAt.addingTimeInterval(latency) }
+
+    func phase(at now: Date) -> JobPhase {
+        let elapsed = now.timeIntervalSince(submittedAt)
+        if elapsed >= latency { return failureMessage == nil ? .completed : .failed }
+        return elapsed < latency * 0.2 ? .queued : .processing
+    }
+}
+
+/// All mutable simulator state: balance, jobs, faults, counters, and a clock tests can move.
+actor SimulatorState {
+    let config: SimulatorConfig
+    let catalog: ModelCatalog
+    let video: [UInt8]
+    /// The port actually bound (config may say 0), for URLs when a request has no Host header.
+    nonisolated let boundPort = Mutex<Int>(0)
+    private(set) var balance: Decimal
+    private(set) var failRate: Double
+    private var reserved: Decimal = 0
+    private var jobs: [String: SimJob] = [:]
+    private var faults: FaultBook
+    private var clockOffset: TimeInterval = 0
+    private var stats = Counters()
+
+    struct Counters {
+        var submits = 0
+        var accepted = 0
+        var byBody: [String: Int] = [:]
+        var byPrompt: [String: Int] = [:]
+        var completed = 0
+        var failed = 0
+        var faultsInjected = 0
+    }
+
+    init(config: SimulatorConfig) {
+        self.config = config
+        self.catalog = .standard(aimlModelID: config.aimlModelID)
+        self.video = SampleVideo.bytes(size: config.videoBytes)
+        self.balance = config.balance
+        self.failRate = config.failRate
+        self.faults = FaultBook(rules: config.faults)
+    }
+
+    func now() -> Date { Date().addingTimeInterval(clockOffset) }
+
+    func advanceClock(by seconds: TimeInterval) { clockOffset += seconds }
+
+    // MARK: faults and counters
+
+    func takeFault(route: RouteKind, afterProcessing: Bool = false) -> FaultRule? {
+        let rule = faults.take(route: route, afterProcessing: afterProcessing)
+        if rule != nil { stats.faultsInjected += 1 }
+        return rule
+    }
+
+    func addFaults(_ plan: FaultPlan) {
+        faults.rules.append(contentsOf: plan.rules)
+        if let rate = plan.failRate { failRate = rate }
+    }
+
+    func clearFaults() {
+        faults.rules.removeAll()
+        failRate = config.failRate
+    }
+
+    func setBalance(_ value: Decimal) { balance = value }
+
+    func recordSubmit(bodySHA256: String, prompt: String?) {
+        stats.submits += 1
+        stats.byBody[bodySHA256, default: 0] += 1
+        if let prompt { stats.byPrompt[prompt, default: 0] += 1 }
+    }
+
+    func reset() {
+        balance = config.balance
+        failRate = config.failRate
+        reserved = 0
+        jobs.removeAll()
+        faults = FaultBook(rules: config.faults)
+        clockOffset = 0
+        stats = Counters()
+    }
+
+    func snapshot() -> SimulatorStats {
+        settle()
+        return SimulatorStats(
+            submits: stats.submits, accepted: stats.accepted, byBodySHA256: stats.byBody,
+            byPrompt: stats.byPrompt, maxPerBody: stats.byBody.values.max() ?? 0, balance: balance,
+            completed: stats.completed, failed: stats.failed, faultsInjected: stats.faultsInjected)
+    }
+
+    // MARK: money
+
+    /// Holds `price` for a generation in flight; false when the balance cannot cover it.
+    func reserve(_ price: Decimal) -> Bool {
+        settle()
+        guard balance - reserved >= price else { return false }
+        reserved += price
+        stats.accepted += 1
+        return true
+    }
+
+    /// Bills a finished v1 generation; returns the balance after it.
+    func charge(_ price: Decimal) -> Decimal {
+        reserved -= price
+        balance -= price
+        stats.completed += 1
+        return balance
+    }
+
+    // MARK: v2 / AI/ML jobs
+
+    /// Creates a job whose money is already reserved; it ends after the configured latency.
+    func createJob(api: JobAPI, model: ModelSpec, price: Decimal, seed: Int) -> SimJob {
+        let fails = failRate > 0 && Double.random(in: 0..<1) < failRate
+        let job = SimJob(
+            id: UUID().uuidString.lowercased(), api: api, model: model, price: price, seed: seed,
+            submittedAt: now(), latency: config.latencySeconds,
+            failureMessage: fails ? "Generation failed: the request was blocked by the content safety filter" : nil)
+        jobs[job.id] = job
+        return job
+    }
+
+    /// The job while its status is retained; nil when unknown or expired (both are a 404).
+    func job(id: String) -> SimJob? {
+        settle()
+        guard let job = jobs[id], now().timeIntervalSince(job.submittedAt) <= config.retentionSeconds else { return nil }
+        return job
+    }
+
+    /// Whether `/files/{id}.mp4` still serves this job's video.
+    func fileAvailable(id: String) -> Bool {
+        settle()
+        guard let job = jobs[id], job.phase(at: now()) == .completed else { return false }
+        return now().timeIntervalSince(job.submittedAt) <= config.fileRetentionSeconds
+    }
+
+    /// Bills jobs that have finished, in the order they finished; forgets jobs whose files expired.
+    private func settle() {
+        let current = now()
+        let due = jobs.values.filter { $0.remainingCredits == nil && $0.completesAt <= current }
+        for job in due.sorted(by: { $0.completesAt < $1.completesAt }) {
+            reserved -= job.price
+            if job.failureMessage == nil {
+                balance -= job.price
+                stats.completed += 1
+            } else {
+                stats.failed += 1
+            }
+            jobs[job.id]?.remainingCredits = balance
+        }
+        jobs = jobs.filter { current.timeIntervalSince($0.value.submittedAt) <= config.fileRetentionSeconds }
+    }
+}

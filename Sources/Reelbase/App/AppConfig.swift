@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Everything the service reads from the environment, validated once at start.
+public struct AppConfig: Sendable {
+    public var databaseURL: String
+    public var host: String
+    public var port: Int
+    /// 32-byte key that encrypts provider keys at rest (AES-GCM).
+    public var secretKey: Data
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+    public var applyMigrations: Bool
+    public var migrationsPath: String
+    public var publicPath: String
+    public var runWorker: Bool
+    /// bcrypt work factor for passwords; tests lower it to stay fast.
+    public var bcryptCost: UInt8
+    public var databasePoolSize: Int
+    public var maxUploadBytes: Int
+    /// Cookies get `Secure` unless the operator serves plain HTTP on purpose (local dev).
+    public var secureCookies: Bool
+
+    public enum LogFormat: String, Sendable { case text, json }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let problems: [String]
+        public var description: String {
+            "Reelbase cannot start; fix these environment variables:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// Reads and validates every variable, reporting all problems at once.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var problems: [String] = []
+        func string(_ name: String, default value: String) -> String {
+            guard let raw = env[name], !raw.isEmpty else { return value }
+            return raw
+        }
+        func bool(_ name: String, default value: Bool) -> Bool {
+            guard let raw = env[name]?.lowercased(), !raw.isEmpty else { return value }
+            switch raw {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default:
+                problems.append("\(name)=\(raw) is not a boolean (use true or false)")
+                return value
+            }
+        }
+        func int(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
+            guard let raw = env[name], !raw.isEmpty else { return value }
+            guard let parsed = Int(raw), range.contains(parsed) else {
+                problems.append("\(name)=\(raw) must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+                return value
+            }
+            return parsed
+        }
+
+        let databaseURL = env["DATABASE_URL"] ?? ""
+        if databaseURL.isEmpty {
+            problems.append("DATABASE_URL is missing (e.g. postgres://user:pass@127.0.0.1:5432/reelbase)")
+        } else if let reason = DatabaseURL.problem(with: databaseURL) {
+            problems.append("DATABASE_URL \(reason)")
+        }
+
+        var secretKey = Data()
+        switch env["REELBASE_SECRET_KEY"] {
+        case nil, "":
+            problems.append("REELBASE_SECRET_KEY is missing (32 random bytes, base64: `openssl rand -base64 32`)")
+        case let raw?:
+            if let data = Data(base64Encoded: raw), data.count == 32 {
+                secretKey = data
+            } else {
+                problems.append("REELBASE_SECRET_KEY must be exactly 32 bytes, base64-encoded")
+            }
+        }
+
+        let levelRaw = string("LOG_LEVEL", default: "info").lowercased()
+        let level = Logger.Level(rawValue: levelRaw)
+        if level == nil { problems.append("LOG_LEVEL=\(levelRaw) must be one of trace, debug, info, notice, warning, error, critical") }
+        let formatRaw = string("LOG_FORMAT", default: "text").lowercased()
+        let format = LogFormat(rawValue: formatRaw)
+        if format == nil { problems.append("LOG_FORMAT=\(formatRaw) must be text or json") }
+
+        let config = AppConfig(
+            databaseURL: databaseURL,
+            host: string("REELBASE_HOST", default: "127.0.0.1"),
+            port: int("REELBASE_PORT", default: 8080, range: 0...65535),
+            secretKey: secretKey,
+            logLevel: level ?? .info,
+            logFormat: format ?? .text,
+            applyMigrations: bool("REELBASE_AUTO_MIGRATE", default: true),
+            migrationsPath: string("REELBASE_MIGRATIONS", default: "migrations"),
+            publicPath: string("REELBASE_PUBLIC", default: "Public"),
+            runWorker: bool("REELBASE_RUN_WORKER", default: true),
+            bcryptCost: UInt8(int("REELBASE_BCRYPT_COST", default: 12, range: 4...16)),
+            databasePoolSize: int("REELBASE_DB_POOL_SIZE", default: 20, range: 1...500),
+            maxUploadBytes: int("REELBASE_MAX_UPLOAD_BYTES", default: 20 << 20, range: 1024...(1 << 30)),
+            secureCookies: bool("REELBASE_SECURE_COOKIES", default: false)
+        )
+        if !problems.isEmpty { throw Invalid(problems: problems) }
+        return config
+    }
+
+    public func postgresConfiguration() throws -> PostgresClient.Configuration {
+        try DatabaseURL.configuration(from: databaseURL, maximumConnections: databasePoolSize)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Per-request state: who is calling (set by the auth middleware) and the request id.
+public struct AppContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Identity?
+    public var requestID: String = ""
+    /// Peer address, recorded on audit rows.
+    public var clientIP: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.clientIP = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// JSON bodies are small; uploads stream with their own limit.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
+    public var responseEncoder: JSONEncoder { JSONEncoder.api }
+
+    /// The caller, or 401. Every route behind the auth middleware uses this.
+    public func requireIdentity() throws -> Identity {
+        guard let identity else { throw AppError.unauthenticated }
+        return identity
+    }
+}
+
+/// Decodes JSON bodies and insists on a JSON content type, so a form post cannot sneak in.
+public struct APIRequestDecoder: RequestDecoder {
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw AppError(.unsupportedMediaType, "unsupported_media_type", "Send JSON with `Content-Type: application/json`.")
+        }
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { throw AppError.badRequest("The request body is empty; this endpoint expects JSON.") }
+        return try JSONDecoder.api.decode(T.self, from: buffer)
+    }
+}

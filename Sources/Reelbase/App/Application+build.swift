@@ -1,0 +1,68 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// The one composition root: every repository, controller and service is wired here.
+public func buildApplication(_ config: AppConfig, logger: Logger) async throws -> some ApplicationProtocol {
+    let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
+    let migrations = try Migrations(directory: config.migrationsPath)
+    let router = try buildRouter(config, db: db, migrations: migrations, logger: logger)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "reelbase"),
+        logger: logger
+    )
+    app.addServices(db)
+    if config.applyMigrations {
+        app.beforeServerStarts {
+            try await migrations.apply(on: db, logger: logger)
+        }
+    }
+    if config.runWorker { app.addServices(workerServices(db: db, config: config, logger: logger)) }
+    return app
+}
+
+/// Every repository and controller, wired to one router.
+public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Migrations, logger: Logger) throws -> Router<AppContext> {
+    let secrets = SecretBox(key: config.secretKey)
+    let audit = AuditRepository(db: db, secrets: secrets, logger: logger)
+    let auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost)
+    let teams = TeamRepository(db: db, audit: audit, auth: auth, logger: logger)
+    let keys = APIKeyRepository(db: db, audit: audit, logger: logger)
+
+    let router = Router(context: AppContext.self)
+    router.add(middleware: RequestMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: FileMiddleware(config.publicPath, searchForIndexHtml: true))
+
+    HealthController(db: db, migrations: migrations, registry: MetricsSetup.registry, logger: logger).addRoutes(to: router)
+
+    let api = router.group("api/v1")
+    let openAPI = OpenAPIDocument.build()
+    api.get("openapi.json") { _, _ in openAPI }
+    let sessions = SessionController(auth: auth, teams: teams, secureCookies: config.secureCookies)
+    sessions.addPublicRoutes(to: api)
+
+    let authed = router.group("api/v1").add(middleware: AuthMiddleware(auth: auth))
+    sessions.addRoutes(to: authed)
+    MeController(teams: teams, demoMode: { false }).addRoutes(to: authed)
+    MemberController(teams: teams).addRoutes(to: authed)
+    APIKeyController(keys: keys).addRoutes(to: authed)
+    AuditController(audit: audit).addRoutes(to: authed)
+    return router
+}
+
+extension JSONValue: ResponseEncodable {}
+
+/// Prometheus registry behind swift-metrics; bootstrapped once per process.
+public enum MetricsSetup {
+    public static let registry = PrometheusCollectorRegistry()
+    private static let once: Void = { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }()
+    public static func bootstrap() { _ = once }
+}

@@ -1,0 +1,134 @@
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The append-only audit log. Rows are chained per team with an HMAC keyed by the service's
+/// secret: a row edited or deleted by hand (even by a superuser) breaks the chain, and without
+/// the secret the chain cannot be recomputed to hide it.
+public struct AuditRepository: Sendable {
+    let db: PostgresClient
+    let chainKey: Data
+    let logger: Logger
+
+    public init(db: PostgresClient, secrets: SecretBox, logger: Logger) {
+        self.db = db
+        self.chainKey = secrets.derivedKey("audit-chain")
+        self.logger = logger
+    }
+
+    /// Appends inside the caller's transaction, so the change and its audit row commit together.
+    public func append(_ event: AuditEvent, team: UUID, actor: AuditActor, on conn: PostgresConnection) async throws {
+        // One writer per team chain at a time; released at commit.
+        try await conn.query("SELECT pg_advisory_xact_lock(hashtextextended(\(team.uuidString), 7))", logger: logger)
+        let head = try await conn.query("""
+            SELECT (SELECT hash FROM audit_log WHERE team_id = \(team) ORDER BY seq DESC LIMIT 1),
+                   \(event.details.jsonText)::jsonb::text,
+                   (extract(epoch FROM clock_timestamp()) * 1000000)::int8
+            """, logger: logger)
+        guard let (prev, details, micros) = try await head.decode((Data?, String, Int64).self).firstElement() else { return }
+        let id = UUID()
+        let row = ChainedRow(id: id, team: team, actorType: actor.type, actorID: actor.id, action: event.action,
+                             targetType: event.targetType, targetID: event.targetID, details: details, ip: actor.ip,
+                             micros: micros, prevHash: prev)
+        let hash = row.hash(key: chainKey)
+        try await conn.query("""
+            INSERT INTO audit_log (id, team_id, actor_type, actor_id, action, target_type, target_id, details, ip, created_at, prev_hash, hash)
+            VALUES (\(id), \(team), \(actor.type), \(actor.id), \(event.action), \(event.targetType), \(event.targetID),
+                    \(details)::jsonb, \(actor.ip), timestamptz 'epoch' + \(micros) * interval '1 microsecond', \(prev), \(hash))
+            """, logger: logger)
+    }
+
+    /// Appends in a transaction of its own, for changes that are a single statement.
+    public func append(_ event: AuditEvent, team: UUID, actor: AuditActor) async throws {
+        try await db.transaction(logger: logger) { conn in
+            try await append(event, team: team, actor: actor, on: conn)
+        }
+    }
+
+    public struct Filter: Sendable {
+        public var actorID: UUID?
+        public var action: String?
+        public var targetType: String?
+        public var targetID: String?
+        public var since: Date?
+        public var until: Date?
+        public init() {}
+    }
+
+    /// Newest first; `before` is the seq cursor from the previous page.
+    public func list(team: UUID, filter: Filter, before: Int64?, limit: Int) async throws -> [AuditEntry] {
+        let rows = try await db.query("""
+            SELECT id, seq, actor_type, actor_id, action, target_type, target_id, details::text, ip, created_at
+            FROM audit_log
+            WHERE team_id = \(team)
+              AND (\(filter.actorID)::uuid IS NULL OR actor_id = \(filter.actorID))
+              AND (\(filter.action)::text IS NULL OR action = \(filter.action))
+              AND (\(filter.targetType)::text IS NULL OR target_type = \(filter.targetType))
+              AND (\(filter.targetID)::text IS NULL OR target_id = \(filter.targetID))
+              AND (\(filter.since)::timestamptz IS NULL OR created_at >= \(filter.since))
+              AND (\(filter.until)::timestamptz IS NULL OR created_at < \(filter.until))
+              AND (\(before)::int8 IS NULL OR seq < \(before))
+            ORDER BY seq DESC
+            LIMIT \(limit)
+            """, logger: logger)
+        var entries: [AuditEntry] = []
+        for try await (id, seq, actorType, actorID, action, targetType, targetID, details, ip, createdAt)
+            in rows.decode((UUID, Int64, String, UUID?, String, String, String?, String, String?, Date).self) {
+            entries.append(AuditEntry(id: id, seq: seq, actor_type: actorType, actor_id: actorID, action: action,
+                                      target_type: targetType, target_id: targetID, details: .parse(details), ip: ip, created_at: createdAt))
+        }
+        return entries
+    }
+
+    public struct Verification: Codable, Sendable {
+        public let ok: Bool
+        public let rows_checked: Int
+        public let first_broken_seq: Int64?
+        public let problem: String?
+    }
+
+    /// Walks the team's chain oldest-first and reports the first row that does not fit.
+    public func verify(team: UUID) async throws -> Verification {
+        let rows = try await db.query("""
+            SELECT seq, id, actor_type, actor_id, action, target_type, target_id, details::text, ip,
+                   (extract(epoch FROM created_at) * 1000000)::int8, prev_hash, hash
+            FROM audit_log WHERE team_id = \(team) ORDER BY seq
+            """, logger: logger)
+        var previous: Data?
+        var checked = 0
+        for try await (seq, id, actorType, actorID, action, targetType, targetID, details, ip, micros, prev, hash)
+            in rows.decode((Int64, UUID, String, UUID?, String, String, String?, String, String?, Int64, Data?, Data).self) {
+            checked += 1
+            guard prev == previous else {
+                return Verification(ok: false, rows_checked: checked, first_broken_seq: seq, problem: "the row before this one was removed or replaced")
+            }
+            let row = ChainedRow(id: id, team: team, actorType: actorType, actorID: actorID, action: action, targetType: targetType,
+                                 targetID: targetID, details: details, ip: ip, micros: micros, prevHash: prev)
+            guard row.hash(key: chainKey) == hash else {
+                return Verification(ok: false, rows_checked: checked, first_broken_seq: seq, problem: "this row was edited after it was written")
+            }
+            previous = hash
+        }
+        return Verification(ok: true, rows_checked: checked, first_broken_seq: nil, problem: nil)
+    }
+}
+
+/// The exact fields the chain covers, in a fixed, unambiguous encoding.
+struct ChainedRow {
+    let id: UUID, team: UUID, actorType: String, actorID: UUID?, action: String, targetType: String
+    let targetID: String?, details: String, ip: String?, micros: Int64, prevHash: Data?
+
+    func hash(key: Data) -> Data {
+        let fields: [String?] = ["v1", id.uuidString, team.uuidString, actorType, actorID?.uuidString, action, targetType,
+                                 targetID, details, ip, String(micros), prevHash?.hex]
+        // Length-prefix each field so no two different rows encode to the same bytes.
+        var message = Data()
+        for field in fields {
+            let bytes = field.map { Data($0.utf8) } ?? Data()
+            message.append(contentsOf: "\(field == nil ? -1 : bytes.count):".utf8)
+            message.append(bytes)
+        }
+        return Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+
+/// `GET/POST /api-keys`, `DELETE /api-keys/{id}`. Viewers may look but not create or revoke.
+struct APIKeyController {
+    let keys: APIKeyRepository
+
+    struct CreateKey: Decodable {
+        let name: String
+        let role: Role?
+    }
+
+    struct CreatedKey: ResponseEncodable {
+        let api_key: APIKeyRecord
+        /// The secret, shown this once.
+        let key: String
+    }
+
+    func addRoutes(to group: RouterGroup<AppContext>) {
+        group.get("api-keys", use: list).post("api-keys", use: create).delete("api-keys/:id", use: revoke)
+    }
+
+    @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<APIKeyRecord> {
+        let identity = try context.requireIdentity()
+        return Page(data: try await keys.list(team: identity.teamID), next_cursor: nil)
+    }
+
+    @Sendable func create(_ request: Request, context: AppContext) async throws -> EditedResponse<CreatedKey> {
+        let identity = try context.requireIdentity()
+        try identity.require(.editor, to: "create API keys")
+        let body = try await request.decode(as: CreateKey.self, context: context)
+        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(name.count) else { throw AppError.validation("`name` must be 1 to 200 characters.") }
+        let role = body.role ?? identity.role
+        guard role <= identity.role else {
+            throw AppError.forbidden("A \(identity.role.rawValue) cannot create a key with the \(role.rawValue) role.")
+        }
+        let (record, secret) = try await keys.create(team: identity.teamID, name: name, role: role, createdBy: identity.userID,
+                                                     actor: AuditActor(identity, ip: context.clientIP))
+        return EditedResponse(status: .created, response: CreatedKey(api_key: record, key: secret))
+    }
+
+    @Sendable func revoke(_ request: Request, context: AppContext) async throws -> APIKeyRecord {
+        let identity = try context.requireIdentity()
+        try identity.require(.editor, to: "revoke API keys")
+        let id = try context.pathID("id", "API key")
+        guard let record = try await keys.revoke(team: identity.teamID, id: id, maxRole: identity.role,
+                                                 actor: AuditActor(identity, ip: context.clientIP)) else {
+            throw AppError.notFound("API key")
+        }
+        return record
+    }
+}
+
+extension APIKeyRecord: ResponseEncodable {}

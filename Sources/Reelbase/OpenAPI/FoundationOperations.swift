@@ -1,0 +1,31 @@
+/// Documentation of the foundation's routes: session, me, keys, members, audit.
+enum FoundationOperations {
+    static let all: [APIOperation] = [
+        APIOperation("POST", "/api/v1/session", "Sign in with email and password; sets the session cookie and returns the CSRF token", tag: "auth",
+                     body: Schema.object(["email": Schema.string, "password": Schema.string, "team_id": Schema.uuid], required: ["email", "password"]),
+                     responses: [200: "Signed in", 401: "Wrong email or password", 429: "Too many failed attempts"], isPublic: true),
+        APIOperation("DELETE", "/api/v1/session", "Sign out", tag: "auth", responses: [204: "Signed out"]),
+        APIOperation("GET", "/api/v1/me", "The caller: team, role, user or key, demo mode", tag: "auth"),
+        APIOperation("GET", "/api/v1/api-keys", "List the team's API keys (never their secrets)", tag: "api-keys"),
+        APIOperation("POST", "/api/v1/api-keys", "Create an API key; the secret is returned once", tag: "api-keys",
+                     body: Schema.object(["name": Schema.string, "role": Schema.oneOf(["owner", "editor", "viewer"])], required: ["name"]),
+                     responses: [201: "Created", 403: "Viewers cannot create keys", 422: "Invalid name"]),
+        APIOperation("DELETE", "/api/v1/api-keys/{id}", "Revoke an API key", tag: "api-keys", responses: [200: "Revoked", 404: "No such key in this team"]),
+        APIOperation("GET", "/api/v1/members", "List the team's members", tag: "members"),
+        APIOperation("POST", "/api/v1/members", "Add a member (owners only); creates the account when the email is new", tag: "members",
+                     body: Schema.object(["email": Schema.string, "role": Schema.oneOf(["owner", "editor", "viewer"]), "name": Schema.string, "password": Schema.string], required: ["email", "role"]),
+                     responses: [201: "Added", 403: "Owners only", 409: "Already a member"]),
+        APIOperation("GET", "/api/v1/audit", "The audit log, newest first", tag: "audit",
+                     query: ["actor", "action", "target_type", "target", "since", "until", "cursor", "limit"]),
+        APIOperation("GET", "/api/v1/audit/verify", "Check the audit chain: reports the first edited or removed row", tag: "audit"),
+        APIOperation("GET", "/api/v1/openapi.json", "This document", tag: "meta", isPublic: true),
+    ]
+}
+
+enum HealthOperations {
+    static let all: [APIOperation] = [
+        APIOperation("GET", "/healthz", "The process is up", tag: "health", isPublic: true),
+        APIOperation("GET", "/readyz", "The database is reachable and migrations are applied", tag: "health", responses: [200: "Ready", 503: "Not ready"], isPublic: true),
+        APIOperation("GET", "/metrics", "Prometheus metrics: request counts and latencies by route and status", tag: "health", isPublic: true),
+    ]
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Reelbase
+
+@main
+struct ReelbaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reelbase",
+        abstract: "Prompts, images, seeds and every generated video, for teams making AI video with Veo.",
+        subcommands: [Serve.self, Worker.self, Migrate.self, TeamCommand.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Reads the environment, failing with one clear message that names every bad variable.
+func loadConfig() throws -> AppConfig {
+    do {
+        let config = try AppConfig.fromEnvironment()
+        LogSetup.bootstrap(format: config.logFormat, level: config.logLevel)
+        return config
+    } catch let invalid as AppConfig.Invalid {
+        FileHandle.standardError.write(Data((invalid.description + "\n").utf8))
+        throw ExitCode(78)  // EX_CONFIG
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the API, the dashboard and a worker.")
+
+    @Flag(name: .customLong("no-migrate"), help: "Do not apply pending migrations at start.")
+    var noMigrate = false
+
+    func run() async throws {
+        var config = try loadConfig()
+        if noMigrate { config.applyMigrations = false }
+        MetricsSetup.bootstrap()
+        let logger = Logger(label: "reelbase")
+        let app = try await buildApplication(config, logger: logger)
+        try await app.runService()
+    }
+}
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run only the background worker (no HTTP API).")
+
+    func run() async throws {
+        var config = try loadConfig()
+        config.applyMigrations = false
+        MetricsSetup.bootstrap()
+        try await runWorkerOnly(config, logger: Logger(label: "reelbase.worker"))
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+
+    func run() async throws {
+        let config = try loadConfig()
+        let applied = try await withDatabase(config) { db, logger in
+            try await Migrations(directory: config.migrationsPath).apply(on: db, logger: logger)
+        }
+        print(applied.isEmpty ? "migrations: up to date" : "migrations: applied \(applied.map(String.init).joined(separator: ", "))")
+    }
+}
+
+struct TeamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "team", abstract: "Manage teams.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a team with its owner and a first API key; prints one line of JSON.")
+
+        @Option(help: "The team's name.") var name: String
+        @Option(name: .customLong("owner-email"), help: "The owner's email.") var ownerEmail: String
+        @Option(name: .customLong("owner-password"), help: "The owner's password (generated when omitted).") var ownerPassword: String?
+
+        func run() async throws {
+            let config = try loadConfig()
+            let created = try await withDatabase(config) { db, logger in
+                try await Migrations(directory: config.migrationsPath).apply(on: db, logger: logger)
+                return try await TeamAdmin.create(db: db, config: config, logger: logger, name: name, ownerEmail: ownerEmail, ownerPassword: ownerPassword)
+            }
+            print(created)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import Reelbase
-print("x")

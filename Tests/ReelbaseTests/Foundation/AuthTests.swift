@@ -1,0 +1,132 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+@testable import Reelbase
+
+@Suite struct AuthTests {
+    @Test func missingMalformedUnknownAndRevokedKeysGet401() async throws {
+        let team = try await TestEnv.makeTeam()
+        try await TestEnv.withApp { client in
+            #expect(try await client.call("/api/v1/me", key: nil).status == .unauthorized)
+            for bad in ["nope", "rb_short_x", "rb_abcdefgh_" + String(repeating: "x", count: 40), team.api_key + "x"] {
+                let response = try await client.call("/api/v1/me", key: bad)
+                #expect(response.status == .unauthorized, "\(bad)")
+                #expect(response.errorCode == "unauthenticated")
+            }
+            let basic = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Basic dXNlcjpwYXNz"])
+            #expect(basic.status == .unauthorized)
+
+            let created = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "ci"}"#)
+            #expect(created.status == .created)
+            let body = try created.json()
+            let newKey = try #require(body["key"] as? String)
+            let id = try #require((body["api_key"] as? [String: Any])?["id"] as? String)
+            #expect(try await client.call("/api/v1/me", key: newKey).status == .ok)
+            #expect(try await client.call("/api/v1/api-keys/\(id)", .delete, key: team.api_key).status == .ok)
+            #expect(try await client.call("/api/v1/me", key: newKey).status == .unauthorized)
+        }
+    }
+
+    @Test func keysAreShownOnceAndStoredOnlyAsADigest() async throws {
+        let team = try await TestEnv.makeTeam()
+        try await TestEnv.withApp { client in
+            let created = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "deploy"}"#)
+            let key = try #require(try created.json()["key"] as? String)
+            let list = try await client.call("/api/v1/api-keys", key: team.api_key)
+            #expect(list.status == .ok)
+            #expect(!list.text.contains(key))
+            #expect(!list.text.contains(team.api_key))
+        }
+        let stored = try await TestEnv.withAdmin { db, logger in
+            let rows = try await db.query("SELECT count(*) FROM api_keys WHERE encode(secret_sha256, 'escape') LIKE '%rb_%'", logger: logger)
+            return try await rows.decode(Int.self).firstElement() ?? -1
+        }
+        #expect(stored == 0)
+    }
+
+    @Test func viewersCannotCreateKeysAndNobodyCanEscalate() async throws {
+        let team = try await TestEnv.makeTeam()
+        try await TestEnv.withApp { client in
+            let viewer = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "read only", "role": "viewer"}"#)
+            let viewerKey = try #require(try viewer.json()["key"] as? String)
+            let denied = try await client.call("/api/v1/api-keys", .post, key: viewerKey, json: #"{"name": "mine"}"#)
+            #expect(denied.status == .forbidden)
+            #expect(denied.errorCode == "forbidden")
+            #expect(try await client.call("/api/v1/api-keys", key: viewerKey).status == .ok)
+
+            let editor = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "ed", "role": "editor"}"#)
+            let editorKey = try #require(try editor.json()["key"] as? String)
+            let escalate = try await client.call("/api/v1/api-keys", .post, key: editorKey, json: #"{"name": "up", "role": "owner"}"#)
+            #expect(escalate.status == .forbidden)
+            let addMember = try await client.call("/api/v1/members", .post, key: editorKey, json: #"{"email": "x@example.com", "role": "viewer"}"#)
+            #expect(addMember.status == .forbidden)
+        }
+    }
+
+    @Test func anotherTeamsKeyIsA404IdenticalToAMissingOne() async throws {
+        let a = try await TestEnv.makeTeam()
+        let b = try await TestEnv.makeTeam()
+        try await TestEnv.withApp { client in
+            let created = try await client.call("/api/v1/api-keys", .post, key: b.api_key, json: #"{"name": "b's"}"#)
+            let bKeyID = try #require((try created.json()["api_key"] as? [String: Any])?["id"] as? String)
+            let foreign = try await client.call("/api/v1/api-keys/\(bKeyID)", .delete, key: a.api_key)
+            let missing = try await client.call("/api/v1/api-keys/\(UUID())", .delete, key: a.api_key)
+            let malformed = try await client.call("/api/v1/api-keys/not-a-uuid", .delete, key: a.api_key)
+            #expect(foreign.status == .notFound)
+            for other in [missing, malformed] {
+                #expect(other.status == .notFound)
+                var f = try foreign.json()["error"] as! [String: Any], o = try other.json()["error"] as! [String: Any]
+                f["request_id"] = nil; o["request_id"] = nil
+                #expect(NSDictionary(dictionary: f) == NSDictionary(dictionary: o))
+            }
+            // b's key still works, and a never sees it.
+            #expect(try await client.call("/api/v1/me", key: try #require(try created.json()["key"] as? String)).status == .ok)
+            #expect(!(try await client.call("/api/v1/api-keys", key: a.api_key).text.contains(bKeyID)))
+        }
+    }
+
+    @Test func browserSessionsNeedTheCSRFTokenToChangeAnything() async throws {
+        let team = try await TestEnv.makeTeam()
+        try await TestEnv.withApp { client in
+            let wrong = try await client.call("/api/v1/session", .post, key: nil, json: #"{"email": "\#(team.owner_email)", "password": "wrong password"}"#)
+            #expect(wrong.status == .unauthorized)
+            let signIn = try await client.call("/api/v1/session", .post, key: nil, json: #"{"email": "\#(team.owner_email)", "password": "correct horse battery"}"#)
+            #expect(signIn.status == .ok)
+            let setCookie = try #require(signIn.headers[.setCookie])
+            #expect(setCookie.contains("HttpOnly"))
+            #expect(setCookie.contains("SameSite=Strict"))
+            let cookie = String(setCookie.split(separator: ";")[0])
+            let csrf = try #require(try signIn.json()["csrf_token"] as? String)
+
+            let me = try await client.call("/api/v1/me", key: nil, headers: [.cookie: cookie])
+            #expect(me.status == .ok)
+            #expect(try me.json()["auth"] as? String == "session")
+            let noToken = try await client.call("/api/v1/api-keys", .post, key: nil, json: #"{"name": "x"}"#, headers: [.cookie: cookie])
+            #expect(noToken.status == .forbidden)
+            #expect(noToken.errorCode == "csrf_failed")
+            let withToken = try await client.call("/api/v1/api-keys", .post, key: nil, json: #"{"name": "x"}"#, headers: [.cookie: cookie, .csrfToken: csrf])
+            #expect(withToken.status == .created)
+            #expect(try await client.call("/api/v1/session", .delete, key: nil, headers: [.cookie: cookie, .csrfToken: csrf]).status == .noContent)
+            #expect(try await client.call("/api/v1/me", key: nil, headers: [.cookie: cookie]).status == .unauthorized)
+        }
+    }
+
+    @Test func ownersAddMembersOnceAndTheGeneratedPasswordWorks() async throws {
+        let team = try await TestEnv.makeTeam()
+        let email = "new-\(UUID().uuidString.prefix(6))@example.com"
+        try await TestEnv.withApp { client in
+            let added = try await client.call("/api/v1/members", .post, key: team.api_key, json: #"{"email": "\#(email)", "role": "viewer"}"#)
+            #expect(added.status == .created)
+            let password = try #require(try added.json()["generated_password"] as? String)
+            let again = try await client.call("/api/v1/members", .post, key: team.api_key, json: #"{"email": "\#(email)", "role": "editor"}"#)
+            #expect(again.status == .conflict)
+            let signIn = try await client.call("/api/v1/session", .post, key: nil, json: #"{"email": "\#(email)", "password": "\#(password)"}"#)
+            #expect(signIn.status == .ok)
+            #expect(try signIn.json()["role"] as? String == "viewer")
+            let members = try await client.call("/api/v1/members", key: team.api_key)
+            #expect(members.text.contains(email))
+            #expect(!members.text.contains("password"))
+        }
+    }
+}
