@@ -5,6 +5,14 @@ import ReelbaseCore
 // Hummingbird's own lifecycle dependency; used to stop an in-process server gracefully.
 import ServiceLifecycle
 
+/// A faithful stand-in for Segmind and the AI/ML API (see shared/PROVIDERS.md).
+///
+/// Segmind (`x-api-key`): `POST /v1/{slug}` → MP4 bytes; `POST /v2/{slug}`, `GET /v2/requests/{id}/status`,
+/// `GET /v2/requests/{id}`; `GET /v1/get-user-credits`; outputs at `GET /files/{id}.mp4`.
+/// AI/ML (`Authorization: Bearer`): `POST /v2/video/generations`, `GET /v2/video/generations?generation_id=`.
+/// Admin (no auth): `POST|DELETE /_sim/faults`, `GET /_sim/stats`, `POST /_sim/reset`,
+/// `POST /_sim/balance {"balance":x}`, `POST /_sim/clock {"advance_seconds":s}`.
+///
 /// Entry points: `start` for tests (in-process, returns a handle), `run` for the CLI (blocks).
 public enum ProviderSimulator {
     /// Starts a simulator in this process and returns once it is listening.
@@ -29,7 +37,9 @@ public enum ProviderSimulator {
     public static func run(_ config: SimulatorConfig) async throws {
         let state = SimulatorState(config: config)
         let app = buildApplication(state: state, config: config) { port in
-            print("provider simulator listening on http://\(config.host):\(port) (Segmind base /v1, AI/ML base /v2)")
+            // Written unbuffered: scripts wait for this line even when stdout is a pipe.
+            let line = "provider simulator listening on http://\(config.host):\(port) (Segmind base /v1, AI/ML base /v2)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
         }
         try await app.runService()
     }

@@ -42,10 +42,10 @@ enum Reply {
         return Response(status: status, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
-    static func video(_ bytes: [UInt8], headers: HTTPFields = [:]) -> Response {
+    static func video(_ buffer: ByteBuffer, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "video/mp4"
-        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: .ok, headers: fields, body: .init(byteBuffer: buffer))
     }
 }
 

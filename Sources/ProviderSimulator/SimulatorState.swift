@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import ReelbaseCore
 import Synchronization
 
@@ -37,7 +38,8 @@ struct SimJob: Sendable {
 actor SimulatorState {
     let config: SimulatorConfig
     let catalog: ModelCatalog
-    let video: [UInt8]
+    /// Built once and shared: a padded 20 MB video is not copied per response.
+    let video: ByteBuffer
     /// The port actually bound (config may say 0), for URLs when a request has no Host header.
     nonisolated let boundPort = Mutex<Int>(0)
     private(set) var balance: Decimal
@@ -61,7 +63,7 @@ actor SimulatorState {
     init(config: SimulatorConfig) {
         self.config = config
         self.catalog = .standard(aimlModelID: config.aimlModelID)
-        self.video = SampleVideo.bytes(size: config.videoBytes)
+        self.video = ByteBuffer(bytes: SampleVideo.bytes(size: config.videoBytes))
         self.balance = config.balance
         self.failRate = config.failRate
         self.faults = FaultBook(rules: config.faults)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ProviderSimulator
 import Reelbase
 
 @main
@@ -8,7 +9,7 @@ struct ReelbaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reelbase",
         abstract: "Prompts, images, seeds and every generated video, for teams making AI video with Veo.",
-        subcommands: [Serve.self, Worker.self, Migrate.self, TeamCommand.self],
+        subcommands: [Serve.self, Worker.self, Migrate.self, TeamCommand.self, ProviderSim.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -36,8 +37,10 @@ struct Serve: AsyncParsableCommand {
         if noMigrate { config.applyMigrations = false }
         MetricsSetup.bootstrap()
         let logger = Logger(label: "reelbase")
+        let simulator = config.demoMode ? try await startDemoSimulator(&config, logger: logger) : nil
         let app = try await buildApplication(config, logger: logger)
         try await app.runService()
+        await simulator?.shutdown()
     }
 }
 
@@ -84,4 +87,15 @@ struct TeamCommand: AsyncParsableCommand {
             print(created)
         }
     }
+}
+
+/// Demo mode: no provider key is configured, so generations go to an in-process simulator
+/// and every page says so.
+func startDemoSimulator(_ config: inout AppConfig, logger: Logger) async throws -> RunningSimulator {
+    let simulator = try await ProviderSimulator.start(SimulatorConfig(latencySeconds: 8, balance: 1000, aimlModelID: config.aimlModelID))
+    let demoKey = "demo-simulator-key"
+    config.defaultSegmind = .init(apiKey: demoKey, baseURL: simulator.baseURL, mode: "async")
+    config.defaultAIML = .init(apiKey: demoKey, baseURL: simulator.baseURL, mode: "async")
+    logger.notice("demo mode: no provider key configured; generations go to the built-in simulator", metadata: ["simulator": "\(simulator.baseURL)"])
+    return simulator
 }

@@ -82,6 +82,15 @@ import Testing
         }
     }
 
+    @Test func hugeUnrelatedTextsFallBackToReplaceAll() {
+        let a = (0..<3_000).map { "a\($0)" }, b = (0..<3_000).map { "b\($0)" }
+        let script = MyersDiff.script(a, b)
+        #expect(script == MyersDiff.replaceAll(3_000, 3_000))
+        // Below the cap the script stays minimal.
+        #expect(MyersDiff.script(a, b, maxEdits: 6_000).count == 6_000)
+        #expect(MyersDiff.script(a, a).allSatisfy { $0 == .keep })
+    }
+
     @Test func changedFields() {
         let v1 = PromptVersionContent(text: "a", negativePrompt: "blur", defaultParamsJSON: #"{"seed": 1, "s": "a b"}"#)
         var v2 = v1

@@ -22,7 +22,33 @@ public struct AppConfig: Sendable {
     /// Cookies get `Secure` unless the operator serves plain HTTP on purpose (local dev).
     public var secureCookies: Bool
 
+    /// Instance-wide provider accounts for teams that configured none.
+    public var defaultSegmind: DefaultAccount?
+    public var defaultAIML: DefaultAccount?
+    public var aimlModelID: String
+    /// No real provider key: run the built-in simulator and say so on every page.
+    public var demoMode: Bool
+
+    public struct DefaultAccount: Sendable {
+        public var apiKey: String
+        public var baseURL: String
+        public var mode: String
+
+        public init(apiKey: String, baseURL: String, mode: String) {
+            self.apiKey = apiKey
+            self.baseURL = baseURL
+            self.mode = mode
+        }
+    }
+
     public enum LogFormat: String, Sendable { case text, json }
+
+    var defaultAccounts: [ProviderAccount: DefaultAccount] {
+        var result: [ProviderAccount: DefaultAccount] = [:]
+        result[.segmind] = defaultSegmind
+        result[.aimlapi] = defaultAIML
+        return result
+    }
 
     public struct Invalid: Error, CustomStringConvertible {
         public let problems: [String]
@@ -83,6 +109,17 @@ public struct AppConfig: Sendable {
         let format = LogFormat(rawValue: formatRaw)
         if format == nil { problems.append("LOG_FORMAT=\(formatRaw) must be text or json") }
 
+        func account(_ prefix: String, baseURL: String) -> DefaultAccount? {
+            guard let key = env["\(prefix)_API_KEY"], !key.isEmpty else { return nil }
+            let mode = string("\(prefix)_MODE", default: "async")
+            if !["async", "sync"].contains(mode) { problems.append("\(prefix)_MODE=\(mode) must be async or sync") }
+            return DefaultAccount(apiKey: key, baseURL: string("\(prefix)_BASE_URL", default: baseURL), mode: mode)
+        }
+        let segmind = account("REELBASE_SEGMIND", baseURL: "https://api.segmind.com")
+        let aiml = account("REELBASE_AIML", baseURL: "https://api.aimlapi.com")
+        let demoRaw = string("REELBASE_DEMO", default: "auto").lowercased()
+        if !["auto", "on", "off"].contains(demoRaw) { problems.append("REELBASE_DEMO=\(demoRaw) must be auto, on or off") }
+
         let config = AppConfig(
             databaseURL: databaseURL,
             host: string("REELBASE_HOST", default: "127.0.0.1"),
@@ -97,7 +134,11 @@ public struct AppConfig: Sendable {
             bcryptCost: UInt8(int("REELBASE_BCRYPT_COST", default: 12, range: 4...16)),
             databasePoolSize: int("REELBASE_DB_POOL_SIZE", default: 20, range: 1...500),
             maxUploadBytes: int("REELBASE_MAX_UPLOAD_BYTES", default: 20 << 20, range: 1024...(1 << 30)),
-            secureCookies: bool("REELBASE_SECURE_COOKIES", default: false)
+            secureCookies: bool("REELBASE_SECURE_COOKIES", default: false),
+            defaultSegmind: segmind,
+            defaultAIML: aiml,
+            aimlModelID: string("REELBASE_AIML_MODEL_ID", default: "google/veo-3.1-lite-generate-001"),
+            demoMode: demoRaw == "on" || (demoRaw == "auto" && segmind == nil && aiml == nil)
         )
         if !problems.isEmpty { throw Invalid(problems: problems) }
         return config

@@ -5,20 +5,23 @@ import Logging
 import Metrics
 import PostgresNIO
 import Prometheus
+import ReelbaseCore
 import ServiceLifecycle
 
 /// The one composition root: every repository, controller and service is wired here.
 public func buildApplication(_ config: AppConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
     let migrations = try Migrations(directory: config.migrationsPath)
-    let router = try buildRouter(config, db: db, migrations: migrations, logger: logger)
+    let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
+    let clients = ProviderClientFactory(http: http, logger: logger)
+    let router = try buildRouter(config, db: db, migrations: migrations, clients: clients, logger: logger)
 
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "reelbase"),
         logger: logger
     )
-    app.addServices(db)
+    app.addServices(db, HTTPClientService(client: http))
     if config.applyMigrations {
         app.beforeServerStarts {
             try await migrations.apply(on: db, logger: logger)
@@ -29,9 +32,13 @@ public func buildApplication(_ config: AppConfig, logger: Logger) async throws -
 }
 
 /// Every repository and controller, wired to one router.
-public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Migrations, logger: Logger) throws -> Router<AppContext> {
+public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Migrations, clients: ProviderClientFactory, logger: Logger) throws -> Router<AppContext> {
     let secrets = SecretBox(key: config.secretKey)
+    let catalog = ModelCatalog.standard(aimlModelID: config.aimlModelID)
     let audit = AuditRepository(db: db, secrets: secrets, logger: logger)
+    let credits = CreditRepository(db: db, logger: logger)
+    let prices = PriceRepository(db: db, audit: audit, catalog: catalog, logger: logger)
+    let accounts = ProviderAccountRepository(db: db, audit: audit, secrets: secrets, defaults: config.defaultAccounts, logger: logger)
     let auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost)
     let teams = TeamRepository(db: db, audit: audit, auth: auth, logger: logger)
     let keys = APIKeyRepository(db: db, audit: audit, logger: logger)
@@ -51,10 +58,13 @@ public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Mig
 
     let authed = router.group("api/v1").add(middleware: AuthMiddleware(auth: auth))
     sessions.addRoutes(to: authed)
-    MeController(teams: teams, demoMode: { false }).addRoutes(to: authed)
+    MeController(teams: teams, demoMode: config.demoMode).addRoutes(to: authed)
     MemberController(teams: teams).addRoutes(to: authed)
     APIKeyController(keys: keys).addRoutes(to: authed)
     AuditController(audit: audit).addRoutes(to: authed)
+    ProviderAccountController(accounts: accounts, credits: credits, clients: clients).addRoutes(to: authed)
+    PricingController(prices: prices, catalog: catalog).addRoutes(to: authed)
+    CreditController(credits: credits).addRoutes(to: authed)
     return router
 }
 

@@ -96,9 +96,15 @@ public struct SafeURLFetcher: Sendable {
         } catch {
             try? await client.shutdown()
             if error is URLFetchError || error is CancellationError { throw error }
+            if let error = error as? HTTPClientError, Self.timeouts.contains(error) { throw URLFetchError.timedOut }
             throw URLFetchError.transport(String(describing: error))
         }
     }
+
+    // The client's own deadlines can fire just before ours: same meaning, same error.
+    private static let timeouts: [HTTPClientError] = [
+        .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
+    ]
 
     private func request(_ target: CheckedTarget, on client: HTTPClient) async throws -> HopResult {
         var request = HTTPClientRequest(url: target.url.absoluteString)

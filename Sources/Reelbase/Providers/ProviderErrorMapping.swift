@@ -16,7 +16,6 @@ struct ProviderHTTPResponse: Sendable {
     var body: Data
 
     var contentType: String { headers.first(name: "content-type")?.lowercased() ?? "" }
-    var isJSON: Bool { contentType.contains("json") || ProviderJSON.decode(body) != nil }
 }
 
 /// The one place that turns a non-2xx provider response into a `ProviderError` (PROVIDERS.md).

@@ -33,15 +33,17 @@ struct ProviderTransport: Sendable {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: json))
         }
+        let limit = timeout ?? options.timeouts.request
+        let deadline = started.advanced(by: limit)
         do {
-            let response = try await http.execute(request, timeout: (timeout ?? options.timeouts.request).timeAmount)
+            let response = try await http.execute(request, timeout: limit.timeAmount)
             let status = Int(response.status.code)
             let body: ByteBuffer
             if (200..<300).contains(status) {
-                body = try await response.body.collect(upTo: successBodyLimit ?? options.limits.json)
+                body = try await collect(response.body, upTo: successBodyLimit ?? options.limits.json, by: deadline)
             } else {
                 // The status decides the error kind; a huge or cut-off error body must not hide it.
-                body = (try? await response.body.collect(upTo: options.limits.json)) ?? ByteBuffer()
+                body = (try? await collect(response.body, upTo: options.limits.json, by: deadline)) ?? ByteBuffer()
             }
             logger.debug("provider call", metadata: metadata(method, path, started, status: status))
             return ProviderHTTPResponse(status: status, headers: response.headers, body: Data(body.readableBytesView))
@@ -52,6 +54,22 @@ struct ProviderTransport: Sendable {
             meta["error"] = .string(mapped.message)
             logger.warning("provider call failed", metadata: meta)
             throw mapped
+        }
+    }
+
+    /// AsyncHTTPClient's deadline stops at the response head; the body must fit in it too.
+    private func collect(_ body: HTTPClientResponse.Body, upTo limit: Int, by deadline: ContinuousClock.Instant) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else {
+                throw HTTPClientError.deadlineExceeded
+            }
+            return buffer
         }
     }
 

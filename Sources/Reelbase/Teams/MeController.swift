@@ -4,7 +4,7 @@ import Hummingbird
 /// `GET /me`: who the caller is, in which team, with which role.
 struct MeController {
     let teams: TeamRepository
-    let demoMode: @Sendable () -> Bool
+    let demoMode: Bool
 
     struct Me: ResponseEncodable {
         struct User: Encodable { let id: UUID; let email: String; let name: String? }
@@ -28,6 +28,6 @@ struct MeController {
         if let id = identity.userID, let found = try await teams.user(id) { user = .init(id: id, email: found.email, name: found.name) }
         let keyID: UUID? = if case .apiKey(let id, _) = identity.actor { id } else { nil }
         return Me(team: TeamInfo(id: identity.teamID, name: try await teams.name(of: identity.teamID)), role: identity.role,
-                  user: user, api_key_id: keyID, auth: keyID == nil ? "session" : "api_key", demo_mode: demoMode())
+                  user: user, api_key_id: keyID, auth: keyID == nil ? "session" : "api_key", demo_mode: demoMode)
     }
 }

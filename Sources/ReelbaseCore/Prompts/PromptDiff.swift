@@ -139,15 +139,21 @@ public enum PromptDiff {
 enum MyersDiff {
     enum Edit: Equatable { case keep, delete, insert }
 
-    static func script<T: Equatable>(_ a: [T], _ b: [T]) -> [Edit] {
+    /// Past this many edits the texts are unrelated anyway: give up on a minimal script and
+    /// replace everything, which bounds memory (the trace grows with D²) and time.
+    static let maxEdits = 2_000
+
+    static func script<T: Equatable>(_ a: [T], _ b: [T], maxEdits: Int = maxEdits) -> [Edit] {
         let n = a.count, m = b.count, maxD = n + m
         guard maxD > 0 else { return [] }
         let offset = maxD
         var v = [Int](repeating: 0, count: 2 * maxD + 2)
+        // trace[d] holds v[-d...d] as it was before step d: all the backtrack reads.
         var trace: [[Int]] = []
         var found = false
         for d in 0...maxD {
-            trace.append(v)
+            guard d <= maxEdits else { return replaceAll(n, m) }
+            trace.append(Array(v[(offset - d)...(offset + d)]))
             for k in stride(from: -d, through: d, by: 2) {
                 var x: Int
                 if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
@@ -166,16 +172,21 @@ enum MyersDiff {
         var edits: [Edit] = []
         var x = n, y = m
         for d in stride(from: trace.count - 1, through: 0, by: -1) {
-            let v = trace[d]
+            let window = trace[d]
+            let at = { (k: Int) in window[k + d] }
             let k = x - y
-            let prevK = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? k + 1 : k - 1
-            let prevX = d == 0 ? 0 : v[offset + prevK]
+            let prevK = (k == -d || (k != d && at(k - 1) < at(k + 1))) ? k + 1 : k - 1
+            let prevX = d == 0 ? 0 : at(prevK)
             let prevY = prevX - prevK
             while x > prevX, y > prevY { edits.append(.keep); x -= 1; y -= 1 }
             if d > 0 { edits.append(x == prevX ? .insert : .delete) }
             x = prevX; y = prevY
         }
         return edits.reversed()
+    }
+
+    static func replaceAll(_ n: Int, _ m: Int) -> [Edit] {
+        Array(repeating: .delete, count: n) + Array(repeating: .insert, count: m)
     }
 }
 

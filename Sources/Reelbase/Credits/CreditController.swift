@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+
+/// `GET /credits`: the balance history of the team's provider accounts, newest first.
+struct CreditController {
+    let credits: CreditRepository
+
+    func addRoutes(to group: RouterGroup<AppContext>) {
+        group.get("credits", use: list)
+    }
+
+    @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<CreditSnapshot> {
+        let identity = try context.requireIdentity()
+        let limit = try request.pageLimit(default: 100)
+        var before: Int64?
+        if let cursor = request.query("cursor") {
+            guard let id = Int64(cursor) else { throw AppError.badRequest("`cursor` is not one this API gave out.") }
+            before = id
+        }
+        let rows = try await credits.history(team: identity.teamID, account: try request.queryUUID("account_id"), before: before, limit: limit)
+        return Page(data: rows.map(\.1), next_cursor: rows.count == limit ? rows.last.map { String($0.0) } : nil)
+    }
+}
+
+extension CreditSnapshot: ResponseEncodable {}

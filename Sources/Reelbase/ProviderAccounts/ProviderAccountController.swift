@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+
+/// `/provider-accounts`: owners manage the team's provider keys. Keys go in, never come out.
+struct ProviderAccountController {
+    let accounts: ProviderAccountRepository
+    let credits: CreditRepository
+    let clients: ProviderClientFactory
+
+    struct CreateAccount: Decodable {
+        let provider: ProviderAccount
+        let name: String
+        let api_key: String
+        let base_url: String?
+        let concurrency_limit: Int?
+        let mode: String?
+    }
+
+    struct UpdateAccount: Decodable {
+        let name: String?
+        let api_key: String?
+        let base_url: String??
+        let concurrency_limit: Int?
+        let mode: String?
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decodeIfPresent(String.self, forKey: .name)
+            api_key = try c.decodeIfPresent(String.self, forKey: .api_key)
+            // Present-but-null clears the override; absent leaves it alone.
+            base_url = c.contains(.base_url) ? .some(try c.decodeIfPresent(String.self, forKey: .base_url)) : nil
+            concurrency_limit = try c.decodeIfPresent(Int.self, forKey: .concurrency_limit)
+            mode = try c.decodeIfPresent(String.self, forKey: .mode)
+        }
+        enum CodingKeys: String, CodingKey { case name, api_key, base_url, concurrency_limit, mode }
+    }
+
+    struct CheckResult: ResponseEncodable {
+        let account_id: UUID
+        let credits: Decimal?
+        let free_credits: Decimal?
+        let checked_at: Date
+    }
+
+    func addRoutes(to group: RouterGroup<AppContext>) {
+        group.get("provider-accounts", use: list).post("provider-accounts", use: create)
+        group.get("provider-accounts/:id", use: show).patch("provider-accounts/:id", use: update)
+        group.delete("provider-accounts/:id", use: delete).post("provider-accounts/:id/check", use: check)
+    }
+
+    private func owner(_ context: AppContext) throws -> Identity {
+        let identity = try context.requireIdentity()
+        try identity.require(.owner, to: "manage provider accounts")
+        return identity
+    }
+
+    @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<ProviderAccountRecord> {
+        Page(data: try await accounts.list(team: try owner(context).teamID), next_cursor: nil)
+    }
+
+    @Sendable func show(_ request: Request, context: AppContext) async throws -> ProviderAccountRecord {
+        let identity = try owner(context)
+        guard let record = try await accounts.get(team: identity.teamID, id: try context.pathID("id", "provider account")) else {
+            throw AppError.notFound("provider account")
+        }
+        return record
+    }
+
+    @Sendable func create(_ request: Request, context: AppContext) async throws -> EditedResponse<ProviderAccountRecord> {
+        let identity = try owner(context)
+        let body = try await request.decode(as: CreateAccount.self, context: context)
+        var problems: [String: JSONValue] = [:]
+        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !(1...200).contains(name.count) { problems["name"] = "must be 1 to 200 characters" }
+        if let problem = Self.keyProblem(body.api_key) { problems["api_key"] = .string(problem) }
+        if let url = body.base_url, let problem = Self.baseURLProblem(url) { problems["base_url"] = .string(problem) }
+        let limit = body.concurrency_limit ?? 4
+        if !(1...100).contains(limit) { problems["concurrency_limit"] = "must be from 1 to 100" }
+        let mode = body.mode ?? "async"
+        if !["async", "sync"].contains(mode) || (mode == "sync" && body.provider != .segmind) {
+            problems["mode"] = "must be async, or sync for Segmind (its v1 API)"
+        }
+        guard problems.isEmpty else { throw AppError.validation("The provider account is not valid.", details: problems) }
+        let record = try await accounts.create(team: identity.teamID, .init(provider: body.provider, name: name, apiKey: body.api_key,
+                                                                           baseURL: body.base_url, concurrencyLimit: limit, mode: mode),
+                                               actor: AuditActor(identity, ip: context.clientIP))
+        return EditedResponse(status: .created, response: record)
+    }
+
+    @Sendable func update(_ request: Request, context: AppContext) async throws -> ProviderAccountRecord {
+        let identity = try owner(context)
+        let id = try context.pathID("id", "provider account")
+        let body = try await request.decode(as: UpdateAccount.self, context: context)
+        var problems: [String: JSONValue] = [:]
+        if let name = body.name, !(1...200).contains(name.count) { problems["name"] = "must be 1 to 200 characters" }
+        if let key = body.api_key, let problem = Self.keyProblem(key) { problems["api_key"] = .string(problem) }
+        if let url = body.base_url ?? nil, let problem = Self.baseURLProblem(url) { problems["base_url"] = .string(problem) }
+        if let limit = body.concurrency_limit, !(1...100).contains(limit) { problems["concurrency_limit"] = "must be from 1 to 100" }
+        if let mode = body.mode, !["async", "sync"].contains(mode) { problems["mode"] = "must be async or sync" }
+        guard problems.isEmpty else { throw AppError.validation("The change is not valid.", details: problems) }
+        let patch = ProviderAccountRepository.Patch(name: body.name, apiKey: body.api_key, baseURL: body.base_url,
+                                                    concurrencyLimit: body.concurrency_limit, mode: body.mode)
+        guard let record = try await accounts.update(team: identity.teamID, id: id, patch, actor: AuditActor(identity, ip: context.clientIP)) else {
+            throw AppError.notFound("provider account")
+        }
+        return record
+    }
+
+    @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try owner(context)
+        guard try await accounts.delete(team: identity.teamID, id: try context.pathID("id", "provider account"),
+                                        actor: AuditActor(identity, ip: context.clientIP)) else {
+            throw AppError.notFound("provider account")
+        }
+        return Response(status: .noContent)
+    }
+
+    /// Calls the provider's balance endpoint and records what it says.
+    @Sendable func check(_ request: Request, context: AppContext) async throws -> CheckResult {
+        let identity = try owner(context)
+        let id = try context.pathID("id", "provider account")
+        guard let record = try await accounts.get(team: identity.teamID, id: id),
+              let provider = ProviderAccount(rawValue: record.provider),
+              let credentials = try await accounts.credentials(team: identity.teamID, provider: provider, accountID: id) else {
+            throw AppError.notFound("provider account")
+        }
+        let balance: AccountBalance?
+        do {
+            balance = try await clients.client(for: credentials).balance()
+        } catch {
+            throw AppError(.badGateway, "provider_\(error.kind.code)", "The provider answered: \(error.message)",
+                           details: ["provider_status": error.httpStatus.map { .number(Double($0)) } ?? .null])
+        }
+        if let observation = balance?.observation {
+            try await credits.record(observation, team: identity.teamID, account: id, generation: nil)
+        }
+        return CheckResult(account_id: id, credits: balance?.credits, free_credits: balance?.freeCredits, checked_at: Date())
+    }
+
+    static func keyProblem(_ key: String) -> String? {
+        (8...512).contains(key.count) && !key.contains(where: \.isWhitespace) ? nil : "must be the provider's API key (8 to 512 characters, no spaces)"
+    }
+
+    static func baseURLProblem(_ url: String) -> String? {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme, ["https", "http"].contains(scheme), parts.host?.isEmpty == false,
+              parts.query == nil, parts.user == nil else {
+            return "must be an http(s) URL such as https://api.segmind.com"
+        }
+        return nil
+    }
+}
+
+extension ProviderAccountRecord: ResponseEncodable {}
