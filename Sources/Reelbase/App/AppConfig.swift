@@ -18,6 +18,8 @@ public struct AppConfig: Sendable {
     /// bcrypt work factor for passwords; tests lower it to stay fast.
     public var bcryptCost: UInt8
     public var databasePoolSize: Int
+    public var maxVideoBytes: Int
+    public var worker: WorkerSettings
     public var maxUploadBytes: Int
     /// Cookies get `Secure` unless the operator serves plain HTTP on purpose (local dev).
     public var secureCookies: Bool
@@ -120,6 +122,16 @@ public struct AppConfig: Sendable {
         let demoRaw = string("REELBASE_DEMO", default: "auto").lowercased()
         if !["auto", "on", "off"].contains(demoRaw) { problems.append("REELBASE_DEMO=\(demoRaw) must be auto, on or off") }
 
+        var worker = WorkerSettings()
+        worker.slots = int("REELBASE_WORKER_SLOTS", default: worker.slots, range: 1...256)
+        worker.lease = .seconds(int("REELBASE_WORKER_LEASE_SECONDS", default: 30, range: 2...3600))
+        worker.heartbeat = worker.lease / 3
+        worker.idlePoll = .milliseconds(int("REELBASE_WORKER_IDLE_POLL_MS", default: 2000, range: 10...60000))
+        if let expected = env["REELBASE_WORKER_EXPECTED_SECONDS"], !expected.isEmpty {
+            if let value = Double(expected), value > 0 { worker.expectedDurationOverride = value }
+            else { problems.append("REELBASE_WORKER_EXPECTED_SECONDS=\(expected) must be a positive number of seconds") }
+        }
+
         let config = AppConfig(
             databaseURL: databaseURL,
             host: string("REELBASE_HOST", default: "127.0.0.1"),
@@ -133,6 +145,8 @@ public struct AppConfig: Sendable {
             runWorker: bool("REELBASE_RUN_WORKER", default: true),
             bcryptCost: UInt8(int("REELBASE_BCRYPT_COST", default: 12, range: 4...16)),
             databasePoolSize: int("REELBASE_DB_POOL_SIZE", default: 20, range: 1...500),
+            maxVideoBytes: int("REELBASE_MAX_VIDEO_BYTES", default: 512 << 20, range: 1024...(4 << 30)),
+            worker: worker,
             maxUploadBytes: int("REELBASE_MAX_UPLOAD_BYTES", default: 20 << 20, range: 1024...(1 << 30)),
             secureCookies: bool("REELBASE_SECURE_COOKIES", default: false),
             defaultSegmind: segmind,

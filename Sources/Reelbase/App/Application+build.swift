@@ -27,12 +27,13 @@ public func buildApplication(_ config: AppConfig, logger: Logger) async throws -
             try await migrations.apply(on: db, logger: logger)
         }
     }
-    if config.runWorker { app.addServices(workerServices(db: db, config: config, logger: logger)) }
+    if config.runWorker { app.addServices(workerServices(db: db, config: config, clients: clients, logger: logger)) }
     return app
 }
 
 /// Every repository and controller, wired to one router.
-public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Migrations, clients: ProviderClientFactory, logger: Logger) throws -> Router<AppContext> {
+public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Migrations, clients: ProviderClientFactory, logger: Logger,
+                        importFetcher: SafeURLFetcher? = nil) throws -> Router<AppContext> {
     let secrets = SecretBox(key: config.secretKey)
     let catalog = ModelCatalog.standard(aimlModelID: config.aimlModelID)
     let audit = AuditRepository(db: db, secrets: secrets, logger: logger)
@@ -42,6 +43,7 @@ public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Mig
     let auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost)
     let teams = TeamRepository(db: db, audit: audit, auth: auth, logger: logger)
     let keys = APIKeyRepository(db: db, audit: audit, logger: logger)
+    let alerts = AlertRepository(db: db, audit: audit, logger: logger)
 
     let router = Router(context: AppContext.self)
     router.add(middleware: RequestMiddleware())
@@ -62,9 +64,14 @@ public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Mig
     MemberController(teams: teams).addRoutes(to: authed)
     APIKeyController(keys: keys).addRoutes(to: authed)
     AuditController(audit: audit).addRoutes(to: authed)
-    ProviderAccountController(accounts: accounts, credits: credits, clients: clients).addRoutes(to: authed)
+    ProviderAccountController(accounts: accounts, credits: credits, clients: clients, alerts: alerts).addRoutes(to: authed)
     PricingController(prices: prices, catalog: catalog).addRoutes(to: authed)
     CreditController(credits: credits).addRoutes(to: authed)
+    addLibraryRoutes(to: authed, config: config, db: db, audit: audit, importFetcher: importFetcher, logger: logger)
+    addGenerationRoutes(to: authed, config: config, db: db, audit: audit, accounts: accounts, prices: prices, catalog: catalog, logger: logger)
+    SpendController(spend: SpendRepository(db: db, logger: logger)).addRoutes(to: authed)
+    AlertController(alerts: alerts).addRoutes(to: authed)
+    TeamController(teams: teams).addRoutes(to: authed)
     return router
 }
 

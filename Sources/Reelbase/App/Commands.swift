@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import PostgresNIO
@@ -17,14 +18,12 @@ public func withDatabase<T: Sendable>(_ config: AppConfig, _ body: @escaping @Se
 /// `reelbase worker`: the background services without the HTTP API.
 public func runWorkerOnly(_ config: AppConfig, logger: Logger) async throws {
     let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
-    let services: [any Service] = [db] + workerServices(db: db, config: config, logger: logger)
+    let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
+    let clients = ProviderClientFactory(http: http, logger: logger)
+    // Workers stop first, then the HTTP client and the pool they use.
+    let services: [any Service] = [db, HTTPClientService(client: http)] + workerServices(db: db, config: config, clients: clients, logger: logger)
     let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
-}
-
-/// The worker's services, shared by `serve` and `worker`. Generation processing joins here.
-func workerServices(db: PostgresClient, config: AppConfig, logger: Logger) -> [any Service] {
-    []
 }
 
 /// Administrative actions the CLI performs directly against the database.

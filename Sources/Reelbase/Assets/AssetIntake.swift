@@ -53,18 +53,29 @@ struct AssetIntake: Sendable {
         } catch BlobStoreError.tooLarge {
             throw Self.tooLarge(maxBytes)
         }
-        var kept = false
-        defer { if !kept { Task { [store] in try? await store.delete(team: team, id: blob.id) } } }
-        let image = try await info ?? inspectStored(team: team, blob: blob)
-        if let existing = try await assets.find(team: team, sha256: blob.sha256) { return Outcome(asset: existing, created: false) }
-        let new = AssetRepository.NewAsset(blob: blob, info: image, metadata: try metadata(), createdBy: createdBy)
-        guard let asset = try await assets.insert(team: team, new, actor: actor) else {
-            // Someone stored the same bytes a moment ago.
-            guard let existing = try await assets.find(team: team, sha256: blob.sha256) else { throw AppError.conflict("Upload raced with a delete; try again.") }
-            return Outcome(asset: existing, created: false)
+        // From here on the blob is ours to remove unless it becomes a new asset.
+        do {
+            let outcome = try await record(team: team, blob: blob, info: info, metadata: metadata, createdBy: createdBy, actor: actor)
+            if !outcome.created { try? await store.delete(team: team, id: blob.id) }
+            return outcome
+        } catch {
+            try? await store.delete(team: team, id: blob.id)
+            throw error
         }
-        kept = true
-        return Outcome(asset: asset, created: true)
+    }
+
+    private func record(team: UUID, blob: StoredBlob, info: ImageInfo?, metadata: () throws -> AssetMetadata,
+                        createdBy: UUID?, actor: AuditActor) async throws -> Outcome {
+        var image = info
+        if image == nil { image = try await inspectStored(team: team, blob: blob) }
+        if let existing = try await assets.find(team: team, sha256: blob.sha256) { return Outcome(asset: existing, created: false) }
+        let new = AssetRepository.NewAsset(blob: blob, info: image!, metadata: try metadata(), createdBy: createdBy)
+        if let asset = try await assets.insert(team: team, new, actor: actor) { return Outcome(asset: asset, created: true) }
+        // The same bytes were stored by a concurrent upload a moment ago.
+        guard let existing = try await assets.find(team: team, sha256: blob.sha256) else {
+            throw AppError.conflict("The same image was uploaded and deleted at this moment; try again.")
+        }
+        return Outcome(asset: existing, created: false)
     }
 
     /// Reads as much of the stored file's start as the JPEG header needs.

@@ -11,6 +11,7 @@ struct PromptController {
         group.get("prompts/:id", use: show)
         group.get("prompts/:id/versions", use: versions).post("prompts/:id/versions", use: addVersion)
         group.get("prompts/:id/versions/:version", use: version)
+        group.get("prompt-versions/:id", use: versionByID)
     }
 
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<Prompt> {
@@ -73,6 +74,15 @@ struct PromptController {
         let id = try context.pathID("id", "prompt")
         let reference = context.parameters.get("version") ?? ""
         guard let version = try await prompts.version(team: identity.teamID, prompt: id, reference: reference) else {
+            throw AppError.notFound("prompt version")
+        }
+        return version
+    }
+
+    /// A version by its own id, as seeds and generations refer to it.
+    @Sendable func versionByID(_ request: Request, context: AppContext) async throws -> PromptVersion {
+        let identity = try context.requireIdentity()
+        guard let version = try await prompts.version(team: identity.teamID, id: try context.pathID("id", "prompt version")) else {
             throw AppError.notFound("prompt version")
         }
         return version

@@ -92,6 +92,10 @@ struct PromptRepository: Sendable {
         try await versions("WHERE v.team_id = \(team) AND v.prompt_id = \(prompt) AND v.version = \(number)").first
     }
 
+    func version(team: UUID, id: UUID) async throws -> PromptVersion? {
+        try await versions("WHERE v.team_id = \(team) AND v.id = \(id)").first
+    }
+
     /// A version by number, or by the label pointing at it (`production`).
     func version(team: UUID, prompt: UUID, reference: String) async throws -> PromptVersion? {
         if let number = Int(reference) { return try await version(team: team, prompt: prompt, number: number) }

@@ -19,6 +19,8 @@ enum PromptOperations {
                      responses: [201: "Appended", 403: "Viewers cannot append", 404: "No such prompt in this team", 422: "Invalid fields"]),
         APIOperation("GET", "/api/v1/prompts/{id}/versions/{version}", "One version, by number or by label name", tag: "prompts",
                      responses: [200: "The version", 404: "No such prompt or version in this team"]),
+        APIOperation("GET", "/api/v1/prompt-versions/{id}", "One version by its id (as seeds and generations refer to it)", tag: "prompts",
+                     responses: [200: "The version", 404: "No such version in this team"]),
         APIOperation("GET", "/api/v1/prompts/{id}/diff", "Line diff between two versions (numbers or labels; default latest against the one before)", tag: "prompts",
                      query: ["from", "to"], responses: [200: "The diff", 404: "No such prompt or version"]),
         APIOperation("POST", "/api/v1/prompts/{id}/render", "Fill the {{variable}} placeholders of a version (default latest)", tag: "prompts",

@@ -6,6 +6,8 @@ struct ProviderAccountController {
     let accounts: ProviderAccountRepository
     let credits: CreditRepository
     let clients: ProviderClientFactory
+    /// A new key or a positive balance clears the account's auth / credit alerts and its pause.
+    let alerts: AlertRepository
 
     struct CreateAccount: Decodable {
         let provider: ProviderAccount
@@ -103,6 +105,10 @@ struct ProviderAccountController {
         guard let record = try await accounts.update(team: identity.teamID, id: id, patch, actor: AuditActor(identity, ip: context.clientIP)) else {
             throw AppError.notFound("provider account")
         }
+        if body.api_key != nil {
+            try await alerts.accountRepaired(team: identity.teamID, accountKey: id.uuidString.lowercased(), reason: "api key replaced",
+                                             actor: AuditActor(identity, ip: context.clientIP))
+        }
         return record
     }
 
@@ -133,6 +139,11 @@ struct ProviderAccountController {
         }
         if let observation = balance?.observation {
             try await credits.record(observation, team: identity.teamID, account: id, generation: nil)
+        }
+        // Paid credits, not free ones: an emptied Segmind account still shows a few free cents.
+        if let paid = balance?.credits, paid > 0 {
+            try await alerts.accountRepaired(team: identity.teamID, accountKey: id.uuidString.lowercased(), reason: "positive balance checked",
+                                             actor: AuditActor(identity, ip: context.clientIP))
         }
         return CheckResult(account_id: id, credits: balance?.credits, free_credits: balance?.freeCredits, checked_at: Date())
     }

@@ -28,7 +28,7 @@ public struct SegmindV1Client: VideoProviderClient {
     }
 
     /// Raw bytes or JSON with a URL: the Content-Type decides, never an assumption.
-    private func video(from response: ProviderHTTPResponse, credits: CreditObservation?) throws(ProviderError) -> GeneratedVideo {
+    func video(from response: ProviderHTTPResponse, credits: CreditObservation?) throws(ProviderError) -> GeneratedVideo {
         let seed = response.headers.first(name: "x-seed-value").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let contentType = response.contentType
         if contentType.contains("json") {

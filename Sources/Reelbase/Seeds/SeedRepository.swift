@@ -56,7 +56,16 @@ struct SeedRepository: Sendable {
             """)
     }
 
+    /// False when there is no such seed; 409 while a generation refers to it.
     func delete(team: UUID, id: UUID, actor: AuditActor) async throws -> Bool {
+        do {
+            return try await deleteRow(team: team, id: id, actor: actor)
+        } catch let error as PSQLError where error.sqlState == "23503" {
+            throw AppError.conflict("A generation refers to this seed, so it cannot be deleted.")
+        }
+    }
+
+    private func deleteRow(team: UUID, id: UUID, actor: AuditActor) async throws -> Bool {
         try await db.transaction(logger: logger) { conn in
             let rows = try await conn.query("DELETE FROM seeds WHERE team_id = \(team) AND id = \(id) RETURNING value", logger: logger)
             guard let value = try await rows.decode(Int64.self).firstElement() else { return false }

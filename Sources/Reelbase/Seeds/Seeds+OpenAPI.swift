@@ -9,6 +9,6 @@ enum SeedOperations {
                                           "model": Schema.string, "campaign_id": Schema.uuid], required: ["value"]),
                      responses: [201: "Saved", 403: "Viewers cannot save", 422: "Invalid value or unknown prompt version / campaign"]),
         APIOperation("GET", "/api/v1/seeds/{id}", "One seed", tag: "seeds", responses: [200: "The seed", 404: "No such seed in this team"]),
-        APIOperation("DELETE", "/api/v1/seeds/{id}", "Forget a seed", tag: "seeds", responses: [204: "Deleted", 404: "No such seed in this team"]),
+        APIOperation("DELETE", "/api/v1/seeds/{id}", "Forget a seed", tag: "seeds", responses: [204: "Deleted", 404: "No such seed in this team", 409: "A generation refers to it"]),
     ]
 }

@@ -5,7 +5,12 @@ import Testing
 @testable import Reelbase
 
 /// Each test gets a database of its own, dropped afterwards.
-func withScratchDatabase(_ body: @escaping @Sendable (PostgresClient) async throws -> Void) async throws {
+struct ScratchDatabase: Sendable {
+    let client: PostgresClient
+    let url: String
+}
+
+func withScratchDatabase(_ body: @Sendable (ScratchDatabase) async throws -> Void) async throws {
     let name = "rbtest_\(UUID().uuidString.prefix(8).lowercased())"
     try await TestEnv.withAdmin { admin, logger in
         try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
@@ -14,7 +19,12 @@ func withScratchDatabase(_ body: @escaping @Sendable (PostgresClient) async thro
     parts.path = "/" + name
     let config = try TestEnv.config(databaseURL: parts.string!)
     do {
-        try await withDatabase(config) { db, _ in try await body(db) }
+        let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: TestEnv.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await db.run() }
+            defer { group.cancelAll() }
+            try await body(ScratchDatabase(client: db, url: parts.string!))
+        }
     } catch {
         try? await dropDatabase(name)
         throw error
@@ -36,7 +46,8 @@ private func dropDatabase(_ name: String) async throws {
     ]
 
     @Test func freshApplyRunsEveryFileThenReapplyIsANoOp() async throws {
-        try await withScratchDatabase { db in
+        try await withScratchDatabase { scratch in
+            let db = scratch.client
             let migrations = try Migrations(directory: TestEnv.root + "/migrations")
             let first = try await migrations.apply(on: db, logger: logger)
             #expect(first == Array(1...migrations.files.count))
@@ -50,7 +61,8 @@ private func dropDatabase(_ name: String) async throws {
     }
 
     @Test func anEditedLandedFileIsRefused() async throws {
-        try await withScratchDatabase { db in
+        try await withScratchDatabase { scratch in
+            let db = scratch.client
             try await Migrations(files: Self.files).apply(on: db, logger: logger)
             var edited = Self.files
             edited[0] = Migrations.File(version: 1, name: "0001_a.sql", sql: edited[0].sql + "\n-- sneaky edit")
@@ -73,7 +85,8 @@ private func dropDatabase(_ name: String) async throws {
     }
 
     @Test func aDatabaseAheadOfTheBuildIsRefused() async throws {
-        try await withScratchDatabase { db in
+        try await withScratchDatabase { scratch in
+            let db = scratch.client
             try await Migrations(files: Self.files).apply(on: db, logger: logger)
             await #expect(throws: Migrations.Failure.unknownApplied(version: 2, name: "0002_b.sql")) {
                 try await Migrations(files: [Self.files[0]]).apply(on: db, logger: logger)
@@ -82,7 +95,8 @@ private func dropDatabase(_ name: String) async throws {
     }
 
     @Test func aFailingFileLeavesNothingHalfApplied() async throws {
-        try await withScratchDatabase { db in
+        try await withScratchDatabase { scratch in
+            let db = scratch.client
             let broken = Self.files + [Migrations.File(version: 3, name: "0003_bad.sql", sql: "CREATE TABLE c (id int); SELECT no_such_function();")]
             await #expect(throws: (any Error).self) { try await Migrations(files: broken).apply(on: db, logger: logger) }
             let rows = try await db.query("SELECT to_regclass('c') IS NULL, (SELECT max(version) FROM schema_migrations)", logger: logger)
@@ -93,7 +107,8 @@ private func dropDatabase(_ name: String) async throws {
     }
 
     @Test func replicasStartingAtOnceApplyEachFileOnce() async throws {
-        try await withScratchDatabase { db in
+        try await withScratchDatabase { scratch in
+            let db = scratch.client
             let migrations = try Migrations(directory: TestEnv.root + "/migrations")
             let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
                 for _ in 0..<4 { group.addTask { try await migrations.apply(on: db, logger: logger) } }

@@ -47,11 +47,12 @@ struct ProviderTestBed {
 func withProviderTestBed<T>(
     _ config: SimulatorConfig = SimulatorConfig(latencySeconds: 0.05, apiKey: ProviderTestBed.apiKey),
     timeouts: ProviderTimeouts = ProviderTimeouts(connect: .seconds(2), request: .seconds(5), synchronousGeneration: .seconds(10)),
+    limits: ProviderBodyLimits = ProviderBodyLimits(),
     _ body: (ProviderTestBed) async throws -> T
 ) async throws -> T {
     let sim = try await ProviderSimulator.start(config)
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: timeouts.httpClientConfiguration())
-    let bed = ProviderTestBed(sim: sim, http: http, logs: LogCapture(), options: ProviderClientOptions(timeouts: timeouts))
+    let bed = ProviderTestBed(sim: sim, http: http, logs: LogCapture(), options: ProviderClientOptions(timeouts: timeouts, limits: limits))
     do {
         let value = try await body(bed)
         try await http.shutdown()

@@ -52,4 +52,14 @@ import Testing
             #expect(error?.httpStatus == nil)
         }
     }
+
+    @Test func oversizedVideoIsAmbiguousBecauseA200IsBilled() async throws {
+        let config = SimulatorConfig(latencySeconds: 0.05, apiKey: ProviderTestBed.apiKey, videoBytes: 300_000)
+        try await withProviderTestBed(config, limits: ProviderBodyLimits(json: 1 << 20, video: 100_000)) { bed in
+            let error = await providerError { () async throws(ProviderError) in
+                try await bed.segmindV1.submit(ProviderTestBed.request(for: .segmindV1))
+            }
+            #expect(error?.kind == .ambiguous)
+        }
+    }
 }

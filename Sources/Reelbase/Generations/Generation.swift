@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+
+/// The job states of DESIGN.md's state machine.
+public enum GenerationState: String, Codable, Sendable, CaseIterable {
+    case queued, submitting, submitted, succeeded, failed, expired
+    case submitUnknown = "submit_unknown"
+    case cancelled
+    case cancelRequested = "cancel_requested"
+
+    public var isFinal: Bool { [.succeeded, .failed, .expired, .cancelled].contains(self) }
+}
+
+/// A generation as the API shows it.
+public struct Generation: Codable, Sendable, ResponseEncodable {
+    public let id: UUID
+    public let status: GenerationState
+    public let provider: String
+    public let model: String
+    public let campaign_id: UUID?
+    public let prompt_text: String
+    public let negative_prompt: String?
+    public let prompt_id: UUID?
+    public let prompt_version_id: UUID?
+    public let params: JSONValue
+    public let seed: Int64?
+    public let seed_id: UUID?
+    public let provider_seed: Int64?
+    public let provider_request_id: String?
+    public let attempt: Int
+    public let estimated_cost_usd: Decimal
+    public let cost_usd: Decimal?
+    /// True when `cost_usd` is our price-table estimate rather than what the provider reported.
+    public let cost_is_estimate: Bool?
+    public let credits_after: Decimal?
+    public let video: Video?
+    public let error: ErrorInfo?
+    public let created_by: UUID?
+    public let created_at: Date
+    public let submitted_at: Date?
+    public let finished_at: Date?
+    /// Filled on `GET /generations/{id}`: assets, attempts and state timestamps.
+    public var assets: [AssetLink]?
+    public var attempts: [Attempt]?
+    public var transitions: [Transition]?
+
+    public struct Video: Codable, Sendable {
+        public let url: String
+        public let sha256: String?
+        public let size_bytes: Int64?
+        public let content_type: String?
+    }
+
+    public struct ErrorInfo: Codable, Sendable {
+        public let kind: String
+        public let message: String?
+        public let provider_status: Int?
+    }
+
+    public struct AssetLink: Codable, Sendable {
+        public let asset_id: UUID
+        public let role: String
+    }
+
+    public struct Attempt: Codable, Sendable {
+        public let attempt: Int
+        public let phase: String
+        public let outcome: String
+        public let http_status: Int?
+        public let message: String?
+        public let at: Date
+    }
+
+    public struct Transition: Codable, Sendable {
+        public let from: String?
+        public let to: String
+        public let at: Date
+    }
+}
+
+/// What `POST /generations` answers: 202 with the id, status and estimate.
+struct GenerationAccepted: Codable, Sendable, ResponseEncodable {
+    let id: UUID
+    let status: GenerationState
+    let estimated_cost_usd: Decimal
+    let model: String
+    let provider: String
+}

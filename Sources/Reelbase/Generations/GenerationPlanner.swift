@@ -1,0 +1,128 @@
+import Foundation
+import ReelbaseCore
+
+/// Everything a generation row needs, resolved and validated before anything is written.
+struct PlannedGeneration: Sendable {
+    let input: GenerationInput
+    let model: ModelSpec
+    let credentials: ProviderCredentials
+    let promptText: String
+    let negativePrompt: String?
+    let promptID: UUID?
+    let promptVersionID: UUID?
+    let params: GenerationParameters
+    let seed: Int64?
+    let seedID: UUID?
+    let assets: [(UUID, String)]
+    let campaignID: UUID?
+    let estimate: Decimal
+
+    var accountKey: String { credentials.accountID.map { $0.uuidString.lowercased() } ?? "default:\(credentials.provider.rawValue)" }
+}
+
+/// Turns a request into a `PlannedGeneration`, reporting every problem at once (422).
+struct GenerationPlanner: Sendable {
+    let catalog: ModelCatalog
+    let prompts: PromptRepository
+    let seeds: SeedRepository
+    let assets: AssetRepository
+    let campaigns: CampaignRepository
+    let prices: PriceRepository
+    let accounts: ProviderAccountRepository
+
+    func plan(_ input: GenerationInput, team: UUID) async throws -> PlannedGeneration {
+        var problems: [String: JSONValue] = [:]
+        let provider = (input.provider ?? "segmind").lowercased()
+        let modelID = input.model.contains("/") ? input.model : "\(provider)/\(input.model)"
+        guard let model = catalog.model(id: modelID) else {
+            let names = catalog.models.filter { $0.provider.rawValue == provider }.map(\.providerModelID)
+            throw AppError.validation("Unknown model.", details: ["model": .string(names.isEmpty
+                ? "provider \(provider) is not one of segmind, aimlapi"
+                : "\(input.model) is not a \(provider) model: use \(names.joined(separator: ", "))")])
+        }
+
+        // The prompt: raw text, or a stored version (by number, label, or the latest), rendered.
+        var text = input.prompt ?? ""
+        var negative = input.negative_prompt
+        var versionParams: [String: JSONValue] = [:]
+        var promptVersionID: UUID?
+        switch (input.prompt, input.prompt_id) {
+        case (nil, nil): problems["prompt"] = "give `prompt` (text) or `prompt_id` with `version` or `label`"
+        case (.some, .some): problems["prompt"] = "give either `prompt` or `prompt_id`, not both"
+        case (nil, .some(let promptID)):
+            let reference = input.version.map(String.init) ?? input.label
+            let version = try await reference == nil
+                ? prompts.find(team: team, id: promptID).map(\.latest)
+                : prompts.version(team: team, prompt: promptID, reference: reference!)
+            if let version {
+                promptVersionID = version.id
+                if case .object(let defaults) = version.default_params { versionParams = defaults }
+                do {
+                    text = try PromptTemplate(version.text).render(input.variables ?? [:])
+                    if negative == nil, let stored = version.negative_prompt { negative = try PromptTemplate(stored).render(input.variables ?? [:]) }
+                } catch {
+                    problems["variables"] = .string("missing variables: \(error.names.joined(separator: ", "))")
+                }
+            } else {
+                problems[reference == nil ? "prompt_id" : (input.version != nil ? "version" : "label")] = "no such prompt version"
+            }
+        case (.some(let raw), nil):
+            if raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems["prompt"] = "must not be empty" }
+        }
+        if text.count > 20_000 { problems["prompt"] = "must be at most 20000 characters" }
+
+        // Parameters: the model's defaults, then the version's, then the request's.
+        var params = model.defaults
+        if case .number(let value)? = versionParams["duration"] { params.duration = Int(value) }
+        if case .string(let value)? = versionParams["resolution"] { params.resolution = value }
+        if case .string(let value)? = versionParams["aspect_ratio"] { params.aspectRatio = value }
+        if case .bool(let value)? = versionParams["generate_audio"] { params.generateAudio = value }
+        if let value = input.duration { params.duration = value }
+        if let value = input.resolution { params.resolution = value.lowercased() }
+        if let value = input.aspect_ratio { params.aspectRatio = value }
+        if let value = input.generate_audio { params.generateAudio = value }
+        if let value = input.fps { params.fps = value }
+        if let value = input.person_generation { params.personGeneration = value }
+        params.negativePrompt = negative
+
+        var seed = input.seed
+        if let seedID = input.seed_id {
+            if input.seed != nil { problems["seed_id"] = "give either `seed` or `seed_id`, not both" }
+            if let stored = try await seeds.find(team: team, id: seedID) { seed = stored.value } else { problems["seed_id"] = "no such seed" }
+        }
+        if let value = seed { params.seed = Int(value) }
+
+        var links: [(UUID, String)] = []
+        func asset(_ id: UUID?, role: String, field: String) async throws {
+            guard let id else { return }
+            if try await assets.find(team: team, id: id) == nil { problems[field] = "no such asset" } else { links.append((id, role)) }
+        }
+        try await asset(input.first_frame_asset_id, role: "first_frame", field: "first_frame_asset_id")
+        try await asset(input.last_frame_asset_id, role: "last_frame", field: "last_frame_asset_id")
+        for (index, id) in (input.reference_asset_ids ?? []).enumerated() {
+            try await asset(id, role: "reference", field: "reference_asset_ids.\(index)")
+        }
+        params.hasFirstFrame = input.first_frame_asset_id != nil
+        params.hasLastFrame = input.last_frame_asset_id != nil
+        params.referenceImageCount = input.reference_asset_ids?.count ?? 0
+
+        if let campaign = input.campaign_id {
+            let found = try await campaigns.find(team: team, id: campaign)
+            if found == nil { problems["campaign_id"] = "no such campaign" } else if found?.archived_at != nil { problems["campaign_id"] = "the campaign is archived" }
+        }
+        for error in validate(model: model, params: params) { problems[error.field] = .string(error.message) }
+
+        let credentials = try await accounts.credentials(team: team, provider: model.provider == .segmind ? .segmind : .aimlapi)
+        if credentials == nil { problems["provider"] = .string("no \(model.provider.rawValue) account: an owner adds one under provider accounts") }
+        guard problems.isEmpty, let credentials else {
+            throw AppError.validation("The generation request is not valid.", details: problems)
+        }
+        let estimate: Decimal
+        do { estimate = try estimateCost(model: model, params: params, table: try await prices.table(team: team)) } catch {
+            throw AppError.validation("No price is set for this model and these parameters.", details: ["model": .string("\(error)")])
+        }
+        return PlannedGeneration(input: input, model: model, credentials: credentials, promptText: text, negativePrompt: negative,
+                                 promptID: input.prompt_id, promptVersionID: promptVersionID, params: params, seed: seed,
+                                 seedID: input.seed_id, assets: links, campaignID: input.campaign_id, estimate: estimate)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import ReelbaseCore
+
+/// A generation a worker holds a lease on. Every write it makes names `leaseToken`.
+struct ClaimedJob: Sendable {
+    let id: UUID
+    let teamID: UUID
+    let state: GenerationState
+    let attempt: Int
+    let maxAttempts: Int
+    let provider: String
+    let modelID: String
+    let accountKey: String
+    let accountID: UUID?
+    let promptText: String
+    let negativePrompt: String?
+    let params: GenerationParameters
+    let providerRequestID: String?
+    let pollCount: Int
+    let estimate: Decimal
+    let leaseToken: UUID
+}
+
+/// How a worker paces itself. Defaults suit production; tests and demos shrink them.
+public struct WorkerSettings: Sendable {
+    /// Jobs one process runs at once.
+    public var slots: Int = 16
+    public var lease: Duration = .seconds(30)
+    public var heartbeat: Duration = .seconds(10)
+    /// Sleep between looks when nothing woke us (pg_notify is the fast path).
+    public var idlePoll: Duration = .seconds(2)
+    public var rescueEvery: Duration = .seconds(5)
+    /// When set, replaces the catalog's typical duration (a simulator finishes faster).
+    public var expectedDurationOverride: Double?
+    /// Longest wait between two status polls.
+    public var maxPollInterval: Double = 30
+    /// How long a worker waits for in-flight work on SIGTERM.
+    public var shutdownGrace: Duration = .seconds(30)
+    public var workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+
+    public init() {}
+}

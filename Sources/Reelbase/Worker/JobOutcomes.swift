@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Every write a worker makes about a job it holds, each fenced by the lease token: if the
+/// lease was lost (another worker, the rescuer, a cancel), the write matches nothing and the
+/// result is dropped. Returns false in that case.
+struct JobOutcomes: Sendable {
+    let db: PostgresClient
+    let audit: AuditRepository
+    let credits: CreditRepository
+    let logger: Logger
+    var ledger: SpendLedger { SpendLedger(logger: logger) }
+
+    /// The provider took the job: poll from `firstPoll` on.
+    func accepted(_ job: ClaimedJob, requestID: String, firstPoll: Date) async throws -> Bool {
+        try await fenced(job, """
+            UPDATE generations SET state = CASE WHEN state = 'cancel_requested' THEN 'cancel_requested' ELSE 'submitted' END,
+                provider_request_id = \(requestID), submitted_at = now(), next_poll_at = \(firstPoll), poll_count = 0,
+                lease_token = NULL, lease_expires_at = NULL, updated_at = now()
+            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'cancel_requested')
+            RETURNING id
+            """)
+    }
+
+    func nextPoll(_ job: ClaimedJob, at: Date) async throws -> Bool {
+        try await fenced(job, """
+            UPDATE generations SET next_poll_at = \(at), poll_count = poll_count + 1, lease_token = NULL, lease_expires_at = NULL
+            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) RETURNING id
+            """)
+    }
+
+    /// Definitely not billed: back to the queue at `at`, or cancelled if a person asked.
+    /// `countsAsAttempt` is false for account-level trouble (rate limit, credits, key).
+    func requeue(_ job: ClaimedJob, at: Date, countsAsAttempt: Bool, error: ProviderError) async throws -> Bool {
+        try await db.transaction(logger: logger) { conn in
+            let rows = try await conn.query("""
+                UPDATE generations SET
+                    state = CASE WHEN state = 'cancel_requested' THEN 'cancelled' ELSE 'queued' END,
+                    finished_at = CASE WHEN state = 'cancel_requested' THEN now() END,
+                    attempt = CASE WHEN \(countsAsAttempt) THEN attempt ELSE greatest(attempt - 1, 0) END,
+                    next_attempt_at = \(at), lease_token = NULL, lease_expires_at = NULL,
+                    error_kind = \(error.kind.code), error_message = \(error.message), provider_status = \(error.httpStatus), updated_at = now()
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'cancel_requested')
+                RETURNING state
+                """, logger: logger)
+            guard let state = try await rows.decode(String.self).firstElement() else { return false }
+            if state == "cancelled" { try await ledger.release(generation: job.id, on: conn) }
+            return true
+        }
+    }
+
+    /// Over for good and not billed (invalid request, provider FAILED, attempts used up).
+    func fail(_ job: ClaimedJob, kind: String, message: String, status: Int?) async throws -> Bool {
+        try await finish(job, event: "generation.failed", details: ["error": .string(kind), "message": .string(message)]) { conn in
+            let rows = try await conn.query("""
+                UPDATE generations SET state = CASE WHEN state = 'cancel_requested' THEN 'cancelled' ELSE 'failed' END,
+                    error_kind = \(kind), error_message = \(message), provider_status = \(status), cost_usd = 0, cost_is_estimate = false,
+                    finished_at = now(), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'submitted', 'cancel_requested')
+                RETURNING id
+                """, logger: logger)
+            guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
+            try await ledger.release(generation: job.id, on: conn)
+            return true
+        }
+    }
+
+    /// The POST may have been billed: never resubmitted automatically; a person decides.
+    func unknown(_ job: ClaimedJob, error: ProviderError) async throws -> Bool {
+        try await finish(job, event: "generation.submit_unknown", details: ["error": .string(error.kind.code), "message": .string(error.message)]) { conn in
+            let rows = try await conn.query("""
+                UPDATE generations SET state = 'submit_unknown', error_kind = \(error.kind.code), error_message = \(error.message),
+                    provider_status = \(error.httpStatus), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'cancel_requested')
+                RETURNING id
+                """, logger: logger)
+            return try await rows.decode(UUID.self).firstElement() != nil
+        }
+    }
+
+    /// The provider forgot the request (404 after retention). It may have completed and been
+    /// billed before, so the estimate is booked, flagged as an estimate.
+    func expire(_ job: ClaimedJob, error: ProviderError) async throws -> Bool {
+        try await finish(job, event: "generation.expired", details: ["message": .string(error.message)]) { conn in
+            let rows = try await conn.query("""
+                UPDATE generations SET state = 'expired', error_kind = 'expired', error_message = \(error.message), provider_status = \(error.httpStatus),
+                    finished_at = now(), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitted', 'cancel_requested')
+                RETURNING id
+                """, logger: logger)
+            guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
+            try await ledger.settle(generation: job.id, cost: job.estimate, isEstimate: true, on: conn)
+            return true
+        }
+    }
+
+    /// The archived video, its cost, the credit snapshot and the audit row: all or nothing.
+    func succeed(_ job: ClaimedJob, video: StoredBlob, cost: Decimal?, seed: Int?, observation: CreditObservation?) async throws -> Bool {
+        let charged = cost ?? job.estimate
+        return try await finish(job, event: "generation.succeeded",
+                                details: ["cost_usd": .string("\(charged)"), "cost_is_estimate": .bool(cost == nil), "video_bytes": .number(Double(video.size))]) { conn in
+            let rows = try await conn.query("""
+                UPDATE generations SET state = CASE WHEN state = 'cancel_requested' THEN 'cancelled' ELSE 'succeeded' END,
+                    video_blob_id = \(video.id), video_sha256 = \(video.sha256.hex), video_size = \(video.size), video_content_type = \(video.contentType),
+                    provider_seed = \(seed.map(Int64.init)), credits_after = \(observation?.remaining), error_kind = NULL, error_message = NULL,
+                    finished_at = now(), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'submitted', 'cancel_requested')
+                RETURNING id
+                """, logger: logger)
+            guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
+            try await ledger.settle(generation: job.id, cost: charged, isEstimate: cost == nil, on: conn)
+            if let observation { try await credits.record(observation, team: job.teamID, account: job.accountID, generation: job.id, on: conn) }
+            return true
+        }
+    }
+
+    private func finish(_ job: ClaimedJob, event: String, details: [String: JSONValue],
+                        _ body: (PostgresConnection) async throws -> Bool) async throws -> Bool {
+        try await db.transaction(logger: logger) { conn in
+            guard try await body(conn) else { return false }
+            try await audit.append(AuditEvent(event, target: "generation", id: job.id.uuidString, details: .object(details)),
+                                   team: job.teamID, actor: .system, on: conn)
+            return true
+        }
+    }
+
+    private func fenced(_ job: ClaimedJob, _ query: PostgresQuery) async throws -> Bool {
+        try await db.query(query, logger: logger).decode(UUID.self).firstElement() != nil
+    }
+
+    // MARK: account trouble, attempts, credits
+
+    /// No submissions on this account until `until`, for every replica.
+    func pause(accountKey: String, until: Date?, reason: String) async throws {
+        try await db.query("""
+            INSERT INTO provider_pauses (account_key, paused_until, reason) VALUES (\(accountKey), coalesce(\(until)::timestamptz, 'infinity'::timestamptz), \(reason))
+            ON CONFLICT (account_key) DO UPDATE SET paused_until = greatest(provider_pauses.paused_until, excluded.paused_until),
+                reason = excluded.reason, updated_at = now()
+            """, logger: logger)
+    }
+
+    /// One open alert per team, account and kind, however many jobs hit the problem.
+    func alert(team: UUID, accountKey: String, kind: String, message: String) async throws {
+        try await db.query("""
+            INSERT INTO alerts (team_id, account_key, kind, message) VALUES (\(team), \(accountKey), \(kind), \(message))
+            ON CONFLICT (team_id, account_key, kind) WHERE resolved_at IS NULL DO NOTHING
+            """, logger: logger)
+    }
+
+    func attempt(_ job: ClaimedJob, phase: String, outcome: String, status: Int? = nil, message: String? = nil) async throws {
+        try await db.query("""
+            INSERT INTO generation_attempts (generation_id, attempt, phase, outcome, http_status, message)
+            VALUES (\(job.id), \(job.attempt), \(phase), \(outcome), \(status), \(message.map { String($0.prefix(2000)) }))
+            """, logger: logger)
+    }
+
+    func observe(_ observation: CreditObservation?, job: ClaimedJob) async throws {
+        guard let observation, observation.remaining != nil || observation.cost != nil else { return }
+        try await credits.record(observation, team: job.teamID, account: job.accountID, generation: job.id)
+    }
+}

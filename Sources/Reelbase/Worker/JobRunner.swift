@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import ReelbaseCore
+
+/// Drives one claimed job one step: a submission, or a status poll. Decides the next state
+/// from the provider's answer, already classified by the one error taxonomy.
+struct JobRunner: Sendable {
+    let queue: WorkQueue
+    let outcomes: JobOutcomes
+    let accounts: ProviderAccountRepository
+    let clients: ProviderClientFactory
+    let inputs: JobInputs
+    let archiver: VideoArchiver
+    let catalog: ModelCatalog
+    let settings: WorkerSettings
+    let logger: Logger
+
+    func run(_ job: ClaimedJob) async {
+        var logger = logger
+        logger[metadataKey: "generation"] = "\(job.id)"
+        do {
+            if job.state == .submitting { try await submit(job, logger: logger) } else { try await poll(job, logger: logger) }
+        } catch is CancellationError {
+            // Shutting down: a poll lease goes back at once; a submission's lease runs out and the rescuer decides.
+            if job.state != .submitting { try? await queue.release(job) }
+        } catch {
+            logger.error("job step failed", metadata: ["error": "\(String(reflecting: error).prefix(600))"])
+            if job.state != .submitting { try? await queue.release(job) }
+        }
+    }
+
+    private func schedule(for job: ClaimedJob) -> PollSchedule {
+        let typical = catalog.model(id: job.modelID).map { Double($0.typicalDurationSeconds) } ?? 90
+        return PollSchedule(expectedSeconds: settings.expectedDurationOverride ?? typical, maxInterval: settings.maxPollInterval)
+    }
+
+    private func submit(_ job: ClaimedJob, logger: Logger) async throws {
+        guard let provider = ProviderAccount(rawValue: job.provider),
+              let credentials = try await accounts.credentials(team: job.teamID, provider: provider, accountID: job.accountID) else {
+            _ = try await outcomes.fail(job, kind: "invalid_request", message: "the provider account was removed", status: nil)
+            return
+        }
+        let request = try await inputs.request(for: job)
+        let client = clients.client(for: credentials)
+        let result: SubmitResult
+        do {
+            result = try await withHeartbeat(job) { try await client.submit(request) }
+        } catch let error as ProviderError {
+            try await outcomes.observe(error.credits, job: job)
+            try await outcomes.attempt(job, phase: "submit", outcome: error.kind.code, status: error.httpStatus, message: error.message)
+            try await handleSubmitError(error, job: job, logger: logger)
+            return
+        }
+        try await outcomes.observe(result.credits, job: job)
+        switch result.outcome {
+        case .accepted(let requestID):
+            try await outcomes.attempt(job, phase: "submit", outcome: "accepted", message: requestID)
+            let firstPoll = Date().addingTimeInterval(schedule(for: job).firstPoll)
+            if try await !outcomes.accepted(job, requestID: requestID, firstPoll: firstPoll) {
+                logger.warning("lost the lease after submitting; another worker owns the job now", metadata: ["request_id": "\(requestID)"])
+            }
+        case .completed(let video):
+            try await outcomes.attempt(job, phase: "submit", outcome: "completed")
+            try await complete(job, video: video, observation: result.credits, logger: logger)
+        }
+    }
+
+    private func handleSubmitError(_ error: ProviderError, job: ClaimedJob, logger: Logger) async throws {
+        switch error.kind {
+        case .rateLimited(let resetAt):
+            let until = resetAt ?? Date().addingTimeInterval(60)
+            try await outcomes.pause(accountKey: job.accountKey, until: until, reason: "rate limited until \(until)")
+            _ = try await outcomes.requeue(job, at: until, countsAsAttempt: false, error: error)
+        case .insufficientCredits, .auth:
+            let kind = error.kind == .auth ? "auth" : "insufficient_credits"
+            try await outcomes.pause(accountKey: job.accountKey, until: nil, reason: kind)
+            try await outcomes.alert(team: job.teamID, accountKey: job.accountKey, kind: kind, message: error.kind == .auth
+                ? "The \(job.provider) key was refused (\(error.message)). Generations are paused until an owner updates the key and resolves this alert."
+                : "The \(job.provider) account has too few credits (\(error.message)). Generations are paused until credits are added and this alert is resolved.")
+            _ = try await outcomes.requeue(job, at: Date(), countsAsAttempt: false, error: error)
+            logger.warning("provider account paused", metadata: ["account": "\(job.accountKey)", "reason": "\(kind)"])
+        case .transient:
+            if job.attempt >= job.maxAttempts {
+                _ = try await outcomes.fail(job, kind: "transient", message: "gave up after \(job.attempt) attempts: \(error.message)", status: error.httpStatus)
+            } else {
+                _ = try await outcomes.requeue(job, at: Date().addingTimeInterval(PollSchedule.retryDelay(attempt: job.attempt)), countsAsAttempt: true, error: error)
+            }
+        case .ambiguous:
+            _ = try await outcomes.unknown(job, error: error)
+        case .invalidRequest, .failed, .expired:
+            _ = try await outcomes.fail(job, kind: error.kind.code, message: error.message, status: error.httpStatus)
+        }
+    }
+
+    private func poll(_ job: ClaimedJob, logger: Logger) async throws {
+        guard let requestID = job.providerRequestID, let provider = ProviderAccount(rawValue: job.provider),
+              let credentials = try await accounts.credentials(team: job.teamID, provider: provider, accountID: job.accountID) else {
+            try await queue.release(job)
+            return
+        }
+        let client = clients.client(for: credentials)
+        let status: GenerationStatus
+        do {
+            status = try await withHeartbeat(job) { try await client.status(requestID: requestID) }
+        } catch let error as ProviderError {
+            try await outcomes.attempt(job, phase: "poll", outcome: error.kind.code, status: error.httpStatus, message: error.message)
+            if error.kind == .expired {
+                _ = try await outcomes.expire(job, error: error)
+            } else {
+                // A GET is always safe to repeat: look again later, a little later each time.
+                let delay = schedule(for: job).interval(afterPoll: job.pollCount + 2)
+                _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(delay))
+            }
+            return
+        }
+        try await outcomes.observe(status.credits, job: job)
+        switch status.state {
+        case .queued, .processing:
+            _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(schedule(for: job).interval(afterPoll: job.pollCount)))
+        case .completed(let video):
+            try await outcomes.attempt(job, phase: "poll", outcome: "completed")
+            try await complete(job, video: video, observation: status.credits, logger: logger)
+        case .failed(let message):
+            try await outcomes.attempt(job, phase: "poll", outcome: "failed", message: message)
+            _ = try await outcomes.fail(job, kind: "failed", message: message, status: 422)
+        }
+    }
+
+    private func complete(_ job: ClaimedJob, video: GeneratedVideo, observation: CreditObservation?, logger: Logger) async throws {
+        let blob: StoredBlob
+        do {
+            blob = try await withHeartbeat(job) { try await archiver.archive(video, team: job.teamID) }
+        } catch {
+            // The video is still at the provider: try again on the next poll.
+            try await outcomes.attempt(job, phase: "archive", outcome: "transient", message: "\(error)")
+            if job.state == .submitting {
+                _ = try await outcomes.unknown(job, error: ProviderError(kind: .ambiguous, api: .segmindV1, httpStatus: nil, message: "the video came back but could not be archived: \(error)"))
+            } else {
+                _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(5))
+            }
+            return
+        }
+        let cost = video.cost ?? observation?.cost
+        if try await !outcomes.succeed(job, video: blob, cost: cost, seed: video.seed, observation: observation) {
+            try? await archiver.store.delete(team: job.teamID, id: blob.id)
+            logger.warning("lost the lease before recording success; dropped the duplicate video")
+        }
+    }
+
+    /// Runs `body` while renewing the job's lease, so a long call does not look like a crash.
+    private func withHeartbeat<T: Sendable>(_ job: ClaimedJob, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: settings.heartbeat)
+                    _ = try? await queue.heartbeat(job)
+                }
+            }
+            defer { group.cancelAll() }
+            while let value = try await group.next() {
+                if let value { return value }
+            }
+            throw CancellationError()
+        }
+    }
+}

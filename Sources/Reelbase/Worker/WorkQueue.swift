@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ReelbaseCore
+
+/// The worker's SQL: claims (SKIP LOCKED, committed before any HTTP call), fenced writes,
+/// and the rescuer. A fenced write that matches no row means another worker owns the job now.
+struct WorkQueue: Sendable {
+    let db: PostgresClient
+    let settings: WorkerSettings
+    let logger: Logger
+    /// Claims are serialised across replicas (they take a millisecond), so per-account
+    /// concurrency limits hold exactly.
+    static let claimLockKey: Int64 = 0x7265_656C_636C_6169
+    static let rescueLockKey: Int64 = 0x7265_656C_7265_7363
+
+    private static let returning = """
+        RETURNING g.id, g.team_id, g.state, g.attempt, g.max_attempts, g.provider, g.model_id, g.account_key, g.account_id,
+                  g.prompt_text, g.negative_prompt, g.params::text, g.provider_request_id, g.poll_count, g.estimated_cost_usd, g.lease_token
+        """
+
+    /// The next queued job whose account is neither paused nor at its concurrency limit.
+    func claimSubmission() async throws -> ClaimedJob? {
+        let token = UUID()
+        return try await db.transaction(logger: logger) { conn in
+            try await conn.query("SELECT pg_advisory_xact_lock(\(Self.claimLockKey))", logger: logger)
+            return try await job(conn.query("""
+                WITH candidate AS (
+                    SELECT g.id FROM generations g
+                    WHERE g.state = 'queued' AND g.next_attempt_at <= now()
+                      AND NOT EXISTS (SELECT 1 FROM provider_pauses p WHERE p.account_key = g.account_key AND p.paused_until > now())
+                      AND (SELECT count(*) FROM generations x WHERE x.account_key = g.account_key
+                             AND x.state IN ('submitting', 'submitted', 'cancel_requested')) < g.concurrency_limit
+                    ORDER BY g.next_attempt_at, g.created_at
+                    LIMIT 1 FOR UPDATE SKIP LOCKED
+                )
+                UPDATE generations g SET state = 'submitting', attempt = g.attempt + 1, lease_token = \(token),
+                    lease_expires_at = now() + \(settings.lease.seconds) * interval '1 second', leased_by = \(settings.workerID), updated_at = now()
+                FROM candidate WHERE g.id = candidate.id
+                \(unescaped: Self.returning)
+                """, logger: logger))
+        }
+    }
+
+    /// The next submitted job due for a status poll whose lease is free.
+    func claimPoll() async throws -> ClaimedJob? {
+        let token = UUID()
+        return try await job(db.query("""
+            WITH candidate AS (
+                SELECT id FROM generations
+                WHERE state IN ('submitted', 'cancel_requested') AND provider_request_id IS NOT NULL AND next_poll_at <= now()
+                  AND (lease_token IS NULL OR lease_expires_at < now())
+                ORDER BY next_poll_at LIMIT 1 FOR UPDATE SKIP LOCKED
+            )
+            UPDATE generations g SET lease_token = \(token), lease_expires_at = now() + \(settings.lease.seconds) * interval '1 second',
+                leased_by = \(settings.workerID)
+            FROM candidate WHERE g.id = candidate.id
+            \(unescaped: Self.returning)
+            """, logger: logger))
+    }
+
+    /// Keeps a lease alive during a long call; false when the lease is gone.
+    func heartbeat(_ job: ClaimedJob) async throws -> Bool {
+        let rows = try await db.query("""
+            UPDATE generations SET lease_expires_at = now() + \(settings.lease.seconds) * interval '1 second'
+            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) RETURNING id
+            """, logger: logger)
+        return try await rows.decode(UUID.self).firstElement() != nil
+    }
+
+    /// Gives a polling lease back (shutdown): another worker can poll at once.
+    func release(_ job: ClaimedJob) async throws {
+        try await db.query("""
+            UPDATE generations SET lease_token = NULL, lease_expires_at = NULL WHERE id = \(job.id) AND lease_token = \(job.leaseToken)
+            """, logger: logger)
+    }
+
+    /// Moves expired `submitting` leases to `submit_unknown` (the POST may have been billed)
+    /// and frees expired polling leases. One replica at a time.
+    func rescue() async throws -> (unknown: Int, freed: Int) {
+        try await db.transaction(logger: logger) { conn in
+            let locked = try await conn.query("SELECT pg_try_advisory_xact_lock(\(Self.rescueLockKey))", logger: logger)
+            guard try await locked.decode(Bool.self).firstElement() == true else { return (0, 0) }
+            let unknown = try await conn.query("""
+                UPDATE generations SET state = 'submit_unknown', lease_token = NULL, lease_expires_at = NULL, error_kind = 'ambiguous',
+                    error_message = 'the worker stopped while submitting; the provider may have billed it', updated_at = now()
+                WHERE lease_token IS NOT NULL AND lease_expires_at < now()
+                  AND (state = 'submitting' OR (state = 'cancel_requested' AND provider_request_id IS NULL))
+                RETURNING id, team_id
+                """, logger: logger)
+            var count = 0
+            for try await _ in unknown.decode((UUID, UUID).self) { count += 1 }
+            let freed = try await conn.query("""
+                UPDATE generations SET lease_token = NULL, lease_expires_at = NULL
+                WHERE lease_token IS NOT NULL AND lease_expires_at < now() AND state IN ('submitted', 'cancel_requested')
+                  AND provider_request_id IS NOT NULL
+                RETURNING id
+                """, logger: logger)
+            var freedCount = 0
+            for try await _ in freed.decode(UUID.self) { freedCount += 1 }
+            return (count, freedCount)
+        }
+    }
+
+    private func job(_ rows: PostgresRowSequence) async throws -> ClaimedJob? {
+        guard let c = try await rows.decode((UUID, UUID, String, Int, Int, String, String, String, UUID?, String, String?, String, String?,
+                                             Int, Decimal, UUID).self).firstElement() else { return nil }
+        let params = (try? JSONDecoder().decode(GenerationParameters.self, from: Data(c.11.utf8))) ?? GenerationParameters()
+        return ClaimedJob(id: c.0, teamID: c.1, state: GenerationState(rawValue: c.2) ?? .submitting, attempt: c.3, maxAttempts: c.4,
+                          provider: c.5, modelID: c.6, accountKey: c.7, accountID: c.8, promptText: c.9, negativePrompt: c.10,
+                          params: params, providerRequestID: c.12, pollCount: c.13, estimate: c.14, leaseToken: c.15)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

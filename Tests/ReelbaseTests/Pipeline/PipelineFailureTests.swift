@@ -1,0 +1,108 @@
+import Foundation
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import ProviderSimulator
+import Testing
+@testable import Reelbase
+
+@Suite struct PipelineFailureTests {
+    @Test func rateLimitPausesTheAccountUntilTheResetTime() async throws {
+        try await PipelineHarness.run { h in
+            await h.simulator.setFaults([FaultRule(route: .submit, fault: .rateLimited, count: 1, resetAfterSeconds: 2)])
+            let id = try await h.generate()
+            let done = try await h.wait(id, for: ["succeeded", "failed"], timeout: .seconds(20))
+            #expect(done["status"] as? String == "succeeded")
+            #expect(done["attempt"] as? Int == 1, "a rate limit must not use up attempts")
+            let attempts = try #require(done["attempts"] as? [[String: Any]])
+            #expect(attempts.contains { $0["outcome"] as? String == "rate_limited" })
+            let accepted = try #require(attempts.first { $0["outcome"] as? String == "accepted" })
+            let acceptedAt = try Date(accepted["at"] as! String, strategy: .iso8601)
+            // The reset time the provider announced in x-rate-limit-reset-at-utc, as the pause recorded it.
+            let resetAt = try await h.sql { db, logger in
+                try await db.query("SELECT paused_until FROM provider_pauses", logger: logger).decode(Date.self).firstElement()!
+            }
+            #expect(acceptedAt >= resetAt, "resubmitted at \(acceptedAt), before the reset time \(resetAt)")
+            #expect(await h.simulator.stats().submits == 2)
+        }
+    }
+
+    @Test func notEnoughCreditsPausesTheAccountRaisesAnAlertAndKeepsAttempts() async throws {
+        try await PipelineHarness.run { h in
+            await h.simulator.setFaults([FaultRule(route: .submit, fault: .notEnoughCredits)])
+            let first = try await h.generate()
+            let second = try await h.generate(#"{"model": "veo-3.1-fast", "prompt": "a second kite", "duration": 6}"#)
+            try await Task.sleep(for: .seconds(2))
+            let submitsWhilePaused = await h.simulator.stats().submits
+            try await Task.sleep(for: .seconds(1))
+            #expect(await h.simulator.stats().submits == submitsWhilePaused, "a paused account must not be called")
+            #expect(submitsWhilePaused <= 2)
+            for id in [first, second] {
+                let generation = try await h.generation(id)
+                #expect(generation["status"] as? String == "queued")
+                #expect(generation["attempt"] as? Int == 0)
+            }
+            let (alerts, pausedForever) = try await h.sql { db, logger in
+                let rows = try await db.query("""
+                    SELECT (SELECT count(*) FROM alerts WHERE kind = 'insufficient_credits' AND resolved_at IS NULL),
+                           (SELECT count(*) FROM provider_pauses WHERE paused_until = 'infinity')
+                    """, logger: logger)
+                return try await rows.decode((Int, Int).self).firstElement()!
+            }
+            #expect(alerts == 1)
+            #expect(pausedForever == 1)
+        }
+    }
+
+    @Test func aFailedGenerationCostsNothingAndReleasesItsReservation() async throws {
+        try await PipelineHarness.run { h in
+            await h.simulator.setFaults([], failRate: 1)
+            let id = try await h.generate()
+            let done = try await h.wait(id, for: ["succeeded", "failed"])
+            #expect(done["status"] as? String == "failed")
+            #expect(done["cost_usd"] as? Double == 0)
+            #expect((done["error"] as? [String: Any])?["kind"] as? String == "failed")
+            let (reserved, spent, ledger) = try await h.sql { db, logger in
+                try await db.query("SELECT reserved_usd, spent_usd, (SELECT count(*) FROM spend_ledger) FROM teams", logger: logger)
+                    .decode((Decimal, Decimal, Int).self).firstElement()!
+            }
+            #expect(reserved == 0)
+            #expect(spent == 0)
+            #expect(ledger == 0)
+        }
+    }
+
+    @Test func aResultGoneAfterRetentionExpiresTheGeneration() async throws {
+        var options = PipelineHarness.Options()
+        options.simulator = SimulatorConfig(latencySeconds: 0.2, retentionSeconds: 1)
+        options.expectedSeconds = 3  // first look after the provider has forgotten it
+        try await PipelineHarness.run(options) { h in
+            let id = try await h.generate()
+            let done = try await h.wait(id, for: ["succeeded", "expired", "failed"], timeout: .seconds(15))
+            #expect(done["status"] as? String == "expired")
+            #expect(done["cost_is_estimate"] as? Bool == true)
+        }
+    }
+
+    @Test func anAmbiguousSubmitIsNeverResubmittedWithoutAPerson() async throws {
+        try await PipelineHarness.run { h in
+            await h.simulator.setFaults([FaultRule(route: .submit, fault: .badGateway, count: 1, afterProcessing: true)])
+            let id = try await h.generate()
+            let unknown = try await h.wait(id, for: ["submit_unknown", "succeeded", "failed"])
+            #expect(unknown["status"] as? String == "submit_unknown")
+            try await Task.sleep(for: .seconds(1))
+            #expect(await h.simulator.stats().submits == 1)
+
+            let unconfirmed = try await h.client.call("/api/v1/generations/\(id)/retry", .post, key: h.team.api_key, json: "{}")
+            #expect(unconfirmed.status == .conflict)
+            #expect(unconfirmed.text.contains("billed"))
+            let retried = try await h.client.call("/api/v1/generations/\(id)/retry", .post, key: h.team.api_key, json: #"{"confirm_double_charge": true}"#)
+            #expect(retried.status == .ok)
+            let done = try await h.wait(id, for: ["succeeded", "failed"])
+            #expect(done["status"] as? String == "succeeded")
+            #expect(await h.simulator.stats().submits == 2)
+            let audit = try await h.client.call("/api/v1/audit?action=generation.retried", key: h.team.api_key)
+            #expect((try audit.json()["data"] as? [[String: Any]])?.count == 1)
+        }
+    }
+}

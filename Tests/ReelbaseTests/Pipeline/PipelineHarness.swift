@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import ProviderSimulator
+import Testing
+@testable import Reelbase
+
+/// A whole pipeline for one test: its own database (so no other test's worker touches its
+/// jobs), a provider simulator, the app with a fast worker, and a team whose provider
+/// account points at the simulator.
+struct PipelineHarness: Sendable {
+    let client: any TestClientProtocol
+    let simulator: RunningSimulator
+    let team: TestTeam
+    let accountID: String
+    let config: AppConfig
+
+    struct Options: Sendable {
+        var simulator = SimulatorConfig(latencySeconds: 0.3, retentionSeconds: 3600)
+        var provider = "segmind"
+        var mode = "async"
+        var workerRunning = true
+        var expectedSeconds = 0.3
+        var concurrencyLimit = 4
+    }
+
+    static func run(_ options: Options = .init(), _ body: @Sendable (PipelineHarness) async throws -> Void) async throws {
+        let simulator = try await ProviderSimulator.start(options.simulator)
+        do {
+            try await withScratchDatabase { db in
+                var settings = try TestEnv.config(databaseURL: db.url)
+                settings.runWorker = options.workerRunning
+                settings.worker.slots = 8
+                settings.worker.lease = .seconds(2)
+                settings.worker.heartbeat = .milliseconds(500)
+                settings.worker.idlePoll = .milliseconds(50)
+                settings.worker.rescueEvery = .milliseconds(300)
+                settings.worker.expectedDurationOverride = options.expectedSeconds
+                settings.worker.maxPollInterval = 0.5
+                settings.worker.shutdownGrace = .seconds(5)
+                let config = settings
+                let logger = Logger(label: "pipeline-test")
+                let team = try await withDatabase(config) { db, logger in
+                    try await Migrations(directory: config.migrationsPath).apply(on: db, logger: logger)
+                    let line = try await TeamAdmin.create(db: db, config: config, logger: logger, name: "Pipeline",
+                                                          ownerEmail: "owner@example.com", ownerPassword: "correct horse battery")
+                    return try JSONDecoder().decode(TestTeam.self, from: Data(line.utf8))
+                }
+                MetricsSetup.bootstrap()
+                let app = try await buildApplication(config, logger: logger)
+                try await app.test(.router) { client in
+                    let account = try await client.call("/api/v1/provider-accounts", .post, key: team.api_key, json: """
+                        {"provider": "\(options.provider)", "name": "sim", "api_key": "sim-key-\(UUID().uuidString.prefix(8))",
+                         "base_url": "\(simulator.baseURL)", "mode": "\(options.mode)", "concurrency_limit": \(options.concurrencyLimit)}
+                        """)
+                    let accountID = try #require(try account.json()["id"] as? String, "\(account.text)")
+                    try await body(PipelineHarness(client: client, simulator: simulator, team: team, accountID: accountID, config: config))
+                }
+            }
+        } catch {
+            await simulator.shutdown()
+            throw error
+        }
+        await simulator.shutdown()
+    }
+
+    /// Posts a generation and returns its id.
+    func generate(_ json: String = #"{"model": "veo-3.1-fast", "prompt": "a red kite over the sea", "duration": 4}"#,
+                  headers: HTTPFields = [:]) async throws -> String {
+        let response = try await client.call("/api/v1/generations", .post, key: team.api_key, json: json, headers: headers)
+        #expect(response.status == .accepted, "\(response.text)")
+        return try #require(try response.json()["id"] as? String)
+    }
+
+    func generation(_ id: String) async throws -> [String: Any] {
+        try await client.call("/api/v1/generations/\(id)", key: team.api_key).json()
+    }
+
+    /// Polls until the generation reaches one of `states` (bounded), returning it.
+    @discardableResult
+    func wait(_ id: String, for states: Set<String>, timeout: Duration = .seconds(20)) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + timeout
+        var last: [String: Any] = [:]
+        while ContinuousClock.now < deadline {
+            last = try await generation(id)
+            if let status = last["status"] as? String, states.contains(status) { return last }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("generation \(id) never reached \(states); last: \(last["status"] ?? "nil") \(last["error"] ?? "")")
+        return last
+    }
+
+    func sql<T: Sendable>(_ body: @escaping @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
+        try await withDatabase(config, body)
+    }
+}
