@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: the whole suite against a fresh test database on a real PostgreSQL.
+# `make test`: the whole suite against a fresh test database on a real PostgreSQL, then the
+# official Segmind SDK against the simulator, then the dashboard in a real headless Chromium.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -9,3 +10,11 @@ fi
 export REELBASE_BCRYPT_COST=${REELBASE_BCRYPT_COST:-4}
 swift build --build-tests
 swift test --skip-build
+
+echo "== official segmind SDK against the provider simulator"
+REELBASE_BIN="$(swift build --show-bin-path)/reelbase" Tests/sdk/run.sh
+
+if [ -x Tests/e2e/run.sh ]; then
+  echo "== dashboard in headless Chromium"
+  Tests/e2e/run.sh
+fi
