@@ -1,6 +1,6 @@
 # The two commands: `make run` serves Reelbase on http://127.0.0.1:8080, `make test` runs every test.
 # Both start a private PostgreSQL under .data/pg when DATABASE_URL is not set.
-.PHONY: run test build bench db db-stop migrate clean
+.PHONY: run test build bench crash-test db db-stop clean
 
 run:
 	@scripts/run.sh
@@ -19,3 +19,10 @@ db-stop:
 
 clean:
 	swift package clean
+
+# Benchmarks and the crash test (figures go in the issue notes). BENCH_CONFIG=debug for a quick run.
+bench:
+	@scripts/bench.sh
+
+crash-test:
+	@scripts/bench.sh crash

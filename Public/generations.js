@@ -85,7 +85,7 @@ views.generations = async (root) => {
     try {
       const queued = await api("/generations", { method: "POST", body: body() });
       estimate.className = "estimate ok";
-      estimate.textContent = `Queued ${queued.id.slice(0, 8)} (estimate ${usd(queued.estimated_cost_usd)}).`;
+      estimate.textContent = `Queued ${queued.id.slice(0, 8).toLowerCase()} (estimate ${usd(queued.estimated_cost_usd)}).`;
       refresh();
     } catch (err) { showError(err); }
   };

@@ -14,6 +14,9 @@ swift test --skip-build
 echo "== official segmind SDK against the provider simulator"
 REELBASE_BIN="$(swift build --show-bin-path)/reelbase" Tests/sdk/run.sh
 
+echo "== crash test: workers killed with SIGKILL while draining (small run; make crash-test for the full one)"
+(cd Benchmarks && BENCH_CONFIG=debug CRASH_N=60 CRASH_KILLS=10 python3 crash_test.py)
+
 if [ -x Tests/e2e/run.sh ]; then
   echo "== dashboard in headless Chromium"
   Tests/e2e/run.sh

@@ -8,6 +8,7 @@ struct RouteGate: Sendable {
 
     /// A response to send instead of handling the request, or nil to go on.
     func check(_ request: Request, context: SimContext, route: RouteKind, family: APIFamily) async -> Response? {
+        if route == .status || route == .result { await state.recordPoll() }
         if let reply = await fault(route: route, afterProcessing: false, family: family, context: context) {
             return reply
         }

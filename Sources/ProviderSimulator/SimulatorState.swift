@@ -58,6 +58,7 @@ actor SimulatorState {
         var completed = 0
         var failed = 0
         var faultsInjected = 0
+        var polls = 0
     }
 
     init(config: SimulatorConfig) {
@@ -93,6 +94,9 @@ actor SimulatorState {
 
     func setBalance(_ value: Decimal) { balance = value }
 
+    /// A status or result GET: benchmarks compare polling cadences with it.
+    func recordPoll() { stats.polls += 1 }
+
     func recordSubmit(bodySHA256: String, prompt: String?) {
         stats.submits += 1
         stats.byBody[bodySHA256, default: 0] += 1
@@ -114,7 +118,7 @@ actor SimulatorState {
         return SimulatorStats(
             submits: stats.submits, accepted: stats.accepted, byBodySHA256: stats.byBody,
             byPrompt: stats.byPrompt, maxPerBody: stats.byBody.values.max() ?? 0, balance: balance,
-            completed: stats.completed, failed: stats.failed, faultsInjected: stats.faultsInjected)
+            completed: stats.completed, failed: stats.failed, faultsInjected: stats.faultsInjected, polls: stats.polls)
     }
 
     // MARK: money

@@ -19,6 +19,8 @@ public struct SimulatorStats: Codable, Sendable, Hashable {
     public var failed: Int
     /// Faults answered so far.
     public var faultsInjected: Int
+    /// Status and result GETs (every poll), whatever the answer.
+    public var polls: Int
 
     enum CodingKeys: String, CodingKey {
         case submits, accepted, balance, completed, failed
@@ -26,5 +28,6 @@ public struct SimulatorStats: Codable, Sendable, Hashable {
         case byPrompt = "by_prompt"
         case maxPerBody = "max_per_body"
         case faultsInjected = "faults_injected"
+        case polls
     }
 }

@@ -1,0 +1,117 @@
+"""`make bench`: end-to-end throughput, polling cost against a 60 s job (side by side with the
+official SDK's 1 s loop), and server memory while 20 clients stream a 20 MB video. Prints the
+figures; the crash test runs last (crash_test.py)."""
+import statistics, sys, threading, time, urllib.request
+from harness import *
+import crash_test
+
+
+def throughput(binary, n=200):
+    db = fresh_database("reelbase_bench_tp")
+    sim = start_simulator(binary, latency=0, name="tp-sim")
+    env = base_env(db, REELBASE_WORKER_SLOTS=32, REELBASE_WORKER_EXPECTED_SECONDS=0.05, REELBASE_WORKER_IDLE_POLL_MS=10)
+    server, _ = start_server(binary, env, name="tp-serve")
+    key = team_with_account(binary, env, server, sim, concurrency=100)
+    started = time.time()
+    api(server, "/api/v1/generations/batch", key, "POST", {
+        "base": {"model": "veo-3.1-fast", "prompt": "throughput", "duration": 4}, "seeds": list(range(1, n + 1))})
+    while int(sql(db, "SELECT count(*) FROM generations WHERE state = 'succeeded'")) < n:
+        if time.time() - started > 300:
+            raise RuntimeError("throughput run did not finish in 300 s")
+        time.sleep(0.05)
+    elapsed = time.time() - started
+    return {"generations": n, "seconds": round(elapsed, 2), "per_second": round(n / elapsed, 1)}
+
+
+def polling(binary, jobs=5, latency=60):
+    db = fresh_database("reelbase_bench_poll")
+    ours, sdks = start_simulator(binary, latency=latency, name="poll-ours"), start_simulator(binary, latency=latency, name="poll-sdk")
+    env = base_env(db)  # default cadence: follows the model's typical duration
+    server, _ = start_server(binary, env, name="poll-serve")
+    key = team_with_account(binary, env, server, ours)
+    started = time.time()
+    ids = [api(server, "/api/v1/generations", key, "POST", {"model": "veo-3.1", "prompt": f"poll {i}", "duration": 4, "seed": i})["id"]
+           for i in range(jobs)]
+    # The official SDK, same simulator behaviour, its own 1 s loop.
+    sdk = subprocess.Popen([os.path.join(ROOT, ".build/sdk-venv/bin/python"), "-c", f"""
+import segmind
+c = segmind.SegmindClient(api_key="bench-key-123456", base_url="{sdks}/v1")
+jobs = [c.submit_async("veo-3.1", {{"prompt": "sdk %d" % i, "duration": 4, "seed": i}}) for i in range({jobs})]
+for j in jobs: j.wait()
+"""], cwd=ROOT)
+    done = {}
+    while len(done) < jobs and time.time() - started < latency * 4:
+        for gid in ids:
+            if gid not in done:
+                g = api(server, f"/api/v1/generations/{gid}", key)
+                if g["status"] in ("succeeded", "failed"):
+                    done[gid] = time.time() - started
+        time.sleep(0.5)
+    sdk.wait(timeout=latency * 4)
+    ours_stats, sdk_stats = sim_stats(ours), sim_stats(sdks)
+    return {"job_seconds": latency, "jobs": jobs,
+            "reelbase_polls_per_generation": round(ours_stats["polls"] / jobs, 1),
+            "sdk_polls_per_generation": round(sdk_stats["polls"] / jobs, 1),
+            "reelbase_seconds_to_archived_median": round(statistics.median(done.values()), 1) if done else None}
+
+
+def streaming_memory(binary, clients=20, size=20_000_000):
+    db = fresh_database("reelbase_bench_mem")
+    sim = start_simulator(binary, latency=0, video_bytes=size, name="mem-sim")
+    env = base_env(db, REELBASE_WORKER_EXPECTED_SECONDS=0.1)
+    server, proc = start_server(binary, env, name="mem-serve")
+    key = team_with_account(binary, env, server, sim)
+    gid = api(server, "/api/v1/generations", key, "POST", {"model": "veo-3.1-fast", "prompt": "big video", "duration": 4})["id"]
+    deadline = time.time() + 120
+    while api(server, f"/api/v1/generations/{gid}", key)["status"] != "succeeded":
+        if time.time() > deadline:
+            raise RuntimeError("the 20 MB video was not archived in 120 s")
+        time.sleep(0.2)
+    time.sleep(1)
+    idle = rss_kib(proc.pid)
+    peak, stop, received = [idle], threading.Event(), []
+
+    def sample():
+        while not stop.is_set():
+            peak.append(rss_kib(proc.pid))
+            time.sleep(0.02)
+
+    def download():
+        req = urllib.request.Request(f"{server}/api/v1/generations/{gid}/video", headers={"Authorization": f"Bearer {key}"})
+        total = 0
+        with urllib.request.urlopen(req, timeout=120) as r:
+            while chunk := r.read(1 << 16):
+                total += len(chunk)
+        received.append(total)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    started = time.time()
+    threads = [threading.Thread(target=download) for _ in range(clients)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    elapsed = time.time() - started
+    stop.set(); sampler.join()
+    return {"clients": clients, "video_mb": size / 1e6, "all_complete": received == [size] * clients,
+            "rss_idle_mb": round(idle / 1024, 1), "rss_peak_mb": round(max(peak) / 1024, 1),
+            "rss_growth_mb": round((max(peak) - idle) / 1024, 1), "seconds": round(elapsed, 2),
+            "aggregate_mb_per_s": round(clients * size / 1e6 / elapsed, 1)}
+
+
+def main():
+    binary = build()
+    results = {}
+    for name, run in [("throughput", throughput), ("polling", polling), ("streaming_memory", streaming_memory)]:
+        log(f"== {name}")
+        results[name] = run(binary)
+        log(json.dumps(results[name], indent=2))
+    log("== crash test")
+    code = crash_test.main(binary)
+    os.makedirs(os.path.join(ROOT, ".build"), exist_ok=True)
+    with open(os.path.join(ROOT, ".build/bench-results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
