@@ -97,7 +97,7 @@ async function drawCredits(box) {
     for (const p of pts) chart.append(svg("circle", { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: "2.5", fill: color }, svg("title", {}, `${p.v} at ${new Date(p.t).toLocaleString()}`)));
     legend.append(el("span", { style: `color:${color}` }, "● "), key.startsWith("default:") ? key.replace("default:", "instance ") : key.slice(0, 8), "  ");
   });
-  if (points.length === 1) legend.append(el("span", {}, " · one balance so far; the line starts with the next one"));
+  if (tMin === tMax) legend.append(el("span", {}, " · one balance so far; the line starts with the next one"));
   box.replaceChildren(chart, legend);
 }
 

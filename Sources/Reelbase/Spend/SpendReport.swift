@@ -29,7 +29,8 @@ struct SpendDrift: Codable, Sendable {
     let label: String
     /// Sum of the ledger for this account in the range.
     let booked_usd: Decimal
-    /// The balance as the range opened: the last snapshot before `since`, else the first in range.
+    /// The balance as the range opened: the last snapshot before `since`, else the first in
+    /// range plus its own reported cost (the balance just before that charge).
     let opening_balance: Decimal?
     let opening_at: Date?
     /// The last balance reported in the range.

@@ -47,10 +47,14 @@ struct SpendRepository: Sendable {
     /// Per provider account: what the ledger booked in the range beside how far the reported
     /// balance fell. Snapshots name an account by id (NULL for the instance default, told apart
     /// by provider); the ledger by account key, so snapshots are mapped to keys here.
+    ///
+    /// The opening balance is the last one reported before `since`. Without one, it is the first
+    /// balance in the range plus that snapshot's own cost: the balance just before the charge it
+    /// reports, so the first job of the range counts on both sides.
     func drift(team: UUID, since: Date, until: Date) async throws -> [SpendDrift] {
         let rows = try await db.query("""
             WITH snaps AS (
-                SELECT coalesce(account_id::text, 'default:' || provider) AS account_key, remaining, observed_at, id
+                SELECT coalesce(account_id::text, 'default:' || provider) AS account_key, remaining, cost, observed_at, id
                 FROM credit_snapshots
                 WHERE team_id = \(team) AND remaining IS NOT NULL AND observed_at < \(until)
             ), booked AS (
@@ -64,31 +68,34 @@ struct SpendRepository: Sendable {
             SELECT k.account_key,
                    coalesce(pa.name, CASE WHEN k.account_key LIKE 'default:%' THEN 'instance ' || substr(k.account_key, 9) || ' account' ELSE 'removed account' END),
                    coalesce(b.usd, 0),
-                   opening.remaining, opening.observed_at, closing.remaining, closing.observed_at,
+                   opening.id, opening.balance, opening.observed_at, opening.before_charge,
+                   closing.id, closing.remaining, closing.observed_at,
                    (SELECT count(*) FROM snaps s WHERE s.account_key = k.account_key AND s.observed_at >= \(since))::int8
             FROM keys k
             LEFT JOIN booked b ON b.account_key = k.account_key
             LEFT JOIN provider_accounts pa ON pa.team_id = \(team) AND pa.id::text = k.account_key
-            -- The balance as the range opened: the last one before it, else the first inside it.
             LEFT JOIN LATERAL (
-                SELECT remaining, observed_at FROM snaps s WHERE s.account_key = k.account_key
+                SELECT s.id, s.observed_at,
+                       CASE WHEN s.observed_at < \(since) THEN s.remaining ELSE s.remaining + coalesce(s.cost, 0) END AS balance,
+                       s.observed_at >= \(since) AND s.cost IS NOT NULL AS before_charge
+                FROM snaps s WHERE s.account_key = k.account_key
                 ORDER BY (s.observed_at < \(since)) DESC,
                          CASE WHEN s.observed_at < \(since) THEN s.observed_at END DESC,
                          s.observed_at, s.id
                 LIMIT 1
             ) opening ON true
             LEFT JOIN LATERAL (
-                SELECT remaining, observed_at FROM snaps s WHERE s.account_key = k.account_key AND s.observed_at >= \(since)
+                SELECT s.id, s.remaining, s.observed_at FROM snaps s WHERE s.account_key = k.account_key AND s.observed_at >= \(since)
                 ORDER BY s.observed_at DESC, s.id DESC LIMIT 1
             ) closing ON true
             ORDER BY k.account_key
             """, logger: logger)
         var result: [SpendDrift] = []
-        for try await (key, label, booked, opening, openedAt, closing, closedAt, count)
-            in rows.decode((String, String, Decimal, Decimal?, Date?, Decimal?, Date?, Int).self) {
-            // Two different snapshots are needed for a fall; one alone says nothing.
-            let comparable = opening != nil && closing != nil && openedAt != nil && closedAt != nil && openedAt! < closedAt!
-            let fall = comparable ? opening! - closing! : nil
+        for try await (key, label, booked, openingID, opening, openedAt, beforeCharge, closingID, closing, closedAt, count)
+            in rows.decode((String, String, Decimal, Int64?, Decimal?, Date?, Bool?, Int64?, Decimal?, Date?, Int).self) {
+            // A fall needs two balances, or one whose own charge tells the balance before it.
+            var fall: Decimal?
+            if let opening, let closing, openingID != closingID || beforeCharge == true { fall = opening - closing }
             result.append(SpendDrift(account_key: key, label: label, booked_usd: booked,
                                      opening_balance: opening, opening_at: openedAt, closing_balance: closing, closing_at: closedAt,
                                      balance_fall: fall, drift: fall.map { booked - $0 }, snapshots: count))

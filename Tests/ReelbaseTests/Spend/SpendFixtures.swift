@@ -62,13 +62,14 @@ enum SpendFixtures {
         }
     }
 
-    static func snapshot(team: UUID, account: UUID?, remaining: String, at: String) async throws {
+    static func snapshot(team: UUID, account: UUID?, remaining: String, cost: String? = nil, at: String) async throws {
         let value = Decimal(string: remaining)!
+        let charge = cost.flatMap { Decimal(string: $0) }
         let when = date(at)
         try await TestEnv.withAdmin { db, logger in
             try await db.query("""
-                INSERT INTO credit_snapshots (team_id, account_id, provider, remaining, source, observed_at)
-                VALUES (\(team), \(account), 'segmind', \(value), 'header', \(when))
+                INSERT INTO credit_snapshots (team_id, account_id, provider, remaining, cost, source, observed_at)
+                VALUES (\(team), \(account), 'segmind', \(value), \(charge)::numeric, 'header', \(when))
                 """, logger: logger)
         }
     }

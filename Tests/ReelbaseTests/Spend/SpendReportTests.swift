@@ -123,14 +123,25 @@ import Testing
         try await SpendFixtures.snapshot(team: team, account: nil, remaining: "98.5", at: "2025-03-01T10:00:01Z")
         try await SpendFixtures.snapshot(team: team, account: nil, remaining: "96.4", at: "2025-03-02T00:30:01Z")
         try await SpendFixtures.snapshot(team: team, account: nil, remaining: "10", at: "2025-03-05T00:00:00Z")
-        // The team's own account: one balance only, nothing booked: shown, with no fall to compare.
+        // An account with one balance, no cost and nothing booked: shown, with no fall to compare.
         try await SpendFixtures.snapshot(team: team, account: account, remaining: "50", at: "2025-03-01T12:00:00Z")
+        // One whose snapshots carry their charge: the first one's cost counts, so booked 2 = fell 2.
+        let charged = try await SpendFixtures.account(team: team, name: "charged")
+        let chargedKey = charged.uuidString.lowercased()
+        try await SpendFixtures.book(team: team, amount: "1.00", at: "2025-03-01T13:00:00Z", accountKey: chargedKey)
+        try await SpendFixtures.snapshot(team: team, account: charged, remaining: "20", cost: "1", at: "2025-03-01T13:00:00Z")
+        try await SpendFixtures.book(team: team, amount: "1.00", at: "2025-03-01T14:00:00Z", accountKey: chargedKey)
+        try await SpendFixtures.snapshot(team: team, account: charged, remaining: "19", cost: "1", at: "2025-03-01T14:00:00Z")
         try await TestEnv.withApp { client in
             let json = try await client.call("/api/v1/spend?\(Self.range)", key: booked.team.api_key).json()
             let drift = try #require(json["drift"] as? [[String: Any]])
-            #expect(drift.count == 2)
+            #expect(drift.count == 3)
+            let withCosts = try #require(drift.row("account_key", chargedKey))
+            #expect(withCosts["opening_balance"] as? Double == 21)
+            #expect(withCosts["balance_fall"] as? Double == 2)
+            #expect(withCosts["drift"] as? Double == 0)
             let instance = try #require(drift.row("account_key", "default:segmind"))
-            #expect(instance["booked_usd"] as? Double == 3.9)
+            #expect(instance["booked_usd"] as? Double == 3.9, "the charged account's bookings are its own")
             #expect(instance["opening_balance"] as? Double == 100)
             #expect(instance["closing_balance"] as? Double == 96.4)
             #expect(instance["balance_fall"] as? Double == 3.6)
