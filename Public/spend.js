@@ -149,7 +149,7 @@ views.accounts = async (root) => {
     tbody.replaceChildren(...(accounts.data.length ? accounts.data.map((a) => el("tr", {},
       el("td", {}, a.name), el("td", {}, a.provider), el("td", {}, el("code", {}, "…" + a.api_key_last4)),
       el("td", {}, `${a.mode} · ${a.concurrency_limit} at once`), el("td", {}, a.base_url || "public API"), el("td", {}, when(a.created_at)),
-      el("td", { class: "actions" },
+      el("td", {}, el("span", { class: "actions" },
         el("button", { class: "secondary", onclick: async () => {
           try {
             const balance = await api(`/provider-accounts/${a.id}/check`, { method: "POST" });
@@ -169,7 +169,7 @@ views.accounts = async (root) => {
           if (!confirm(`Remove "${a.name}"? It is kept for history but no longer used.`)) return;
           await api(`/provider-accounts/${a.id}`, { method: "DELETE" }).catch(showError);
           load().catch(showError);
-        } }, "Delete"))))
+        } }, "Delete")))))
       : [el("tr", {}, el("td", { colspan: "7", class: "empty" }, "No accounts: generations use the instance's default keys."))]));
   }
   const form = $("#account-form", root);

@@ -145,11 +145,52 @@ def spend_is_booked(driver):
     driver.save_screenshot(os.path.join(OUT, "dashboard.png"))
 
 
+def sql(statement):
+    return subprocess.run([os.environ["E2E_PSQL"], os.environ["E2E_DATABASE_URL"], "-tAqc", statement],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def alert_banner_and_resolve(driver):
+    """Raises an alert as the worker would (account paused until a person acts), then resolves it."""
+    if not os.environ.get("E2E_PSQL"):
+        print("SKIP alerts: psql not found")
+        return
+    import json
+    team = json.load(open(os.environ["E2E_TEAM_JSON"]))["team_id"]
+    sql("INSERT INTO provider_pauses (account_key, paused_until, reason) VALUES ('default:segmind', 'infinity', 'insufficient_credits') "
+        "ON CONFLICT (account_key) DO UPDATE SET paused_until = 'infinity'")
+    sql(f"INSERT INTO alerts (team_id, account_key, kind, message) VALUES ('{team}', 'default:segmind', 'insufficient_credits', "
+        "'The segmind account has too few credits (e2e). Generations are paused until credits are added and this alert is resolved.')")
+    go(driver, "overview")
+    banner = wait(driver, lambda d: visible(d, "#alert-banner"), message="alert banner")
+    check("an open alert shows a banner on every page", "1 open alert" in banner.text, banner.text)
+    go(driver, "alerts")
+    button = wait(driver, lambda d: d.find_elements(By.XPATH, "//button[text()='Resolve']"), message="resolve button")[0]
+    driver.save_screenshot(os.path.join(OUT, "alerts.png"))
+    button.click()
+    wait(driver, lambda d: not visible(d, "#alert-banner"), message="banner gone")
+    check("resolving hides the banner", True)
+    check("resolving lifts the account's pause", sql("SELECT count(*) FROM provider_pauses WHERE account_key = 'default:segmind'") == "0")
+
+
+def provider_accounts(driver):
+    go(driver, "accounts")
+    key = wait(driver, lambda d: visible(d, "#account-form input[name=api_key]"), message="account form")
+    check("the provider key field is write-only (a password field)", key.get_attribute("type") == "password")
+    driver.find_element(By.CSS_SELECTOR, "#account-form input[name=name]").send_keys("e2e segmind")
+    key.send_keys("e2e-provider-key-0042")
+    driver.find_element(By.CSS_SELECTOR, "#account-form button").click()
+    wait(driver, lambda d: "e2e segmind" in d.find_element(By.CSS_SELECTOR, "#view table").text, message="account listed")
+    check("an added account shows only the key's last 4", "…0042" in driver.find_element(By.CSS_SELECTOR, "#view table").text
+          and "e2e-provider-key-0042" not in driver.page_source)
+    driver.save_screenshot(os.path.join(OUT, "accounts.png"))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     driver = browser()
     try:
-        for step in (sign_in, api_key_shown_once, queue_generation, spend_is_booked):
+        for step in (sign_in, api_key_shown_once, queue_generation, spend_is_booked, alert_banner_and_resolve, provider_accounts):
             try:
                 if step(driver) is False:
                     break

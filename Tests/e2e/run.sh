@@ -45,5 +45,8 @@ done
 # Debian's python3-selenium lives in the system interpreter, not in a pyenv or venv one.
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
+# psql lets the test raise an alert the way the worker would (Debian keeps it off PATH).
+psql_bin="$(command -v psql || ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1 || true)"
 E2E_BASE_URL="$base" E2E_EMAIL="$email" E2E_PASSWORD="$password" E2E_OUT="$root/.build/e2e" \
+    E2E_PSQL="$psql_bin" E2E_DATABASE_URL="$database_url" E2E_TEAM_JSON="$root/.build/e2e/team.json" \
     "$python" "$root/Tests/e2e/dashboard_test.py"

@@ -12,9 +12,12 @@ public struct GenerationWorker: Service {
     let runner: JobRunner
     let db: PostgresClient
     let settings: WorkerSettings
+    /// The schema this build expects; the worker waits for it (serve migrates as it starts).
+    let migrations: Migrations?
     let logger: Logger
 
     public func run() async throws {
+        await waitForSchema()
         let wake = WakeSignal()
         let stopping = LockedValue(false)
         try await withGracefulShutdownHandler {
@@ -27,6 +30,16 @@ public struct GenerationWorker: Service {
         } onGracefulShutdown: {
             stopping.set(true)
             wake.signal()
+        }
+    }
+
+    private func waitForSchema() async {
+        guard let migrations else { return }
+        var announced = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            if let pending = try? await migrations.pending(on: db, logger: logger), pending == 0 { return }
+            if !announced { logger.info("worker waiting for database migrations"); announced = true }
+            try? await Task.sleep(for: .milliseconds(250))
         }
     }
 

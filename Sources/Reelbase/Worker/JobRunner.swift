@@ -51,9 +51,9 @@ struct JobRunner: Sendable {
             try await handleSubmitError(error, job: job, logger: logger)
             return
         }
-        try await outcomes.observe(result.credits, job: job)
         switch result.outcome {
         case .accepted(let requestID):
+            try await outcomes.observe(result.credits, job: job)
             try await outcomes.attempt(job, phase: "submit", outcome: "accepted", message: requestID)
             let firstPoll = Date().addingTimeInterval(schedule(for: job).firstPoll)
             if try await !outcomes.accepted(job, requestID: requestID, firstPoll: firstPoll) {
@@ -113,7 +113,8 @@ struct JobRunner: Sendable {
             }
             return
         }
-        try await outcomes.observe(status.credits, job: job)
+        // A completed answer's credits are recorded with the success, in its transaction.
+        if case .completed = status.state {} else { try await outcomes.observe(status.credits, job: job) }
         switch status.state {
         case .queued, .processing:
             _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(schedule(for: job).interval(afterPoll: job.pollCount)))

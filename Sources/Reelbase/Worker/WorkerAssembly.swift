@@ -18,5 +18,6 @@ func workerServices(db: PostgresClient, config: AppConfig, clients: ProviderClie
         inputs: JobInputs(db: db, store: store, catalog: catalog, logger: logger),
         archiver: VideoArchiver(http: clients.http, store: store, maxBytes: config.maxVideoBytes, timeout: .seconds(300), logger: logger),
         catalog: catalog, settings: config.worker, logger: logger)
-    return [GenerationWorker(queue: queue, runner: runner, db: db, settings: config.worker, logger: logger)]
+    let migrations = try? Migrations(directory: config.migrationsPath)
+    return [GenerationWorker(queue: queue, runner: runner, db: db, settings: config.worker, migrations: migrations, logger: logger)]
 }

@@ -39,7 +39,8 @@ import Testing
             #expect(!list.text.contains(team.api_key))
         }
         let stored = try await TestEnv.withAdmin { db, logger in
-            let rows = try await db.query("SELECT count(*) FROM api_keys WHERE encode(secret_sha256, 'escape') LIKE '%rb_%'", logger: logger)
+            // No column holds the key's text: the stored bytes never contain its "rb_" prefix.
+            let rows = try await db.query("SELECT count(*) FROM api_keys WHERE position('\\x72625f'::bytea IN secret_sha256) > 0 OR prefix LIKE 'rb\\_%'", logger: logger)
             return try await rows.decode(Int.self).firstElement() ?? -1
         }
         #expect(stored == 0)
