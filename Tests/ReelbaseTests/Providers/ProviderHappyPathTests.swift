@@ -27,7 +27,8 @@ import Testing
     }
 
     @Test func segmindV2SubmitStatusResult() async throws {
-        try await withProviderTestBed { bed in
+        // A job long enough that the first look cannot find it finished, however loaded the machine.
+        try await withProviderTestBed(SimulatorConfig(latencySeconds: 5, apiKey: ProviderTestBed.apiKey)) { bed in
             let client = bed.segmindV2
             let submitted = try await client.submit(ProviderTestBed.request(for: .segmindV2))
             guard case .accepted(let id) = submitted.outcome else {
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func aimlSubmitAndPoll() async throws {
-        try await withProviderTestBed { bed in
+        try await withProviderTestBed(SimulatorConfig(latencySeconds: 5, apiKey: ProviderTestBed.apiKey)) { bed in
             let client = bed.aiml
             let submitted = try await client.submit(ProviderTestBed.request(for: .aimlapi))
             guard case .accepted(let id) = submitted.outcome else {
