@@ -103,10 +103,13 @@ public struct ProviderAccountRepository: Sendable {
 
     /// The account a team's work for `provider` goes through: its own newest one, else the
     /// instance default. nil when there is neither.
-    public func credentials(team: UUID, provider: ProviderAccount, accountID: UUID? = nil) async throws -> ProviderCredentials? {
+    /// `includeRemoved`: a job already running on an account keeps polling it after the account
+    /// is removed, since its generation may be running and billed there.
+    public func credentials(team: UUID, provider: ProviderAccount, accountID: UUID? = nil, includeRemoved: Bool = false) async throws -> ProviderCredentials? {
         let rows = try await db.query("""
             SELECT id, api_key_sealed, base_url, mode, concurrency_limit FROM provider_accounts
-            WHERE team_id = \(team) AND provider = \(provider.rawValue) AND deleted_at IS NULL
+            WHERE team_id = \(team) AND provider = \(provider.rawValue)
+              AND (deleted_at IS NULL OR \(includeRemoved))
               AND (\(accountID)::uuid IS NULL OR id = \(accountID))
             ORDER BY created_at DESC LIMIT 1
             """, logger: logger)
@@ -116,7 +119,13 @@ public struct ProviderAccountRepository: Sendable {
                                        endpoint: ProviderEndpoint(baseURL: baseURL ?? Self.publicBaseURL(provider), apiKey: ProviderAPIKey(key)),
                                        mode: mode, concurrencyLimit: limit)
         }
-        guard accountID == nil, let fallback = defaults[provider] else { return nil }
+        guard accountID == nil else { return nil }
+        return defaultCredentials(provider: provider)
+    }
+
+    /// The instance-wide account from the environment, if one is configured.
+    public func defaultCredentials(provider: ProviderAccount) -> ProviderCredentials? {
+        guard let fallback = defaults[provider] else { return nil }
         return ProviderCredentials(accountID: nil, provider: provider,
                                    endpoint: ProviderEndpoint(baseURL: fallback.baseURL, apiKey: ProviderAPIKey(fallback.apiKey)),
                                    mode: fallback.mode, concurrencyLimit: 4)

@@ -36,7 +36,7 @@ struct JobRunner: Sendable {
 
     private func submit(_ job: ClaimedJob, logger: Logger) async throws {
         guard let provider = ProviderAccount(rawValue: job.provider),
-              let credentials = try await accounts.credentials(team: job.teamID, provider: provider, accountID: job.accountID) else {
+              let credentials = try await credentials(for: job, provider: provider, includeRemoved: false) else {
             _ = try await outcomes.fail(job, kind: "invalid_request", message: "the provider account was removed", status: nil)
             return
         }
@@ -94,8 +94,9 @@ struct JobRunner: Sendable {
 
     private func poll(_ job: ClaimedJob, logger: Logger) async throws {
         guard let requestID = job.providerRequestID, let provider = ProviderAccount(rawValue: job.provider),
-              let credentials = try await accounts.credentials(team: job.teamID, provider: provider, accountID: job.accountID) else {
-            try await queue.release(job)
+              let credentials = try await credentials(for: job, provider: provider, includeRemoved: true) else {
+            // No way to ask about it now (e.g. the instance default account was unset): look again later.
+            _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(60))
             return
         }
         let client = clients.client(for: credentials)
@@ -125,6 +126,12 @@ struct JobRunner: Sendable {
             try await outcomes.attempt(job, phase: "poll", outcome: "failed", message: message)
             _ = try await outcomes.fail(job, kind: "failed", message: message, status: 422)
         }
+    }
+
+    /// The account the job was queued on: its team account, or the instance default.
+    private func credentials(for job: ClaimedJob, provider: ProviderAccount, includeRemoved: Bool) async throws -> ProviderCredentials? {
+        guard let accountID = job.accountID else { return accounts.defaultCredentials(provider: provider) }
+        return try await accounts.credentials(team: job.teamID, provider: provider, accountID: accountID, includeRemoved: includeRemoved)
     }
 
     private func complete(_ job: ClaimedJob, video: GeneratedVideo, observation: CreditObservation?, logger: Logger) async throws {

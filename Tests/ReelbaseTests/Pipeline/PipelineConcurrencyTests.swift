@@ -115,4 +115,22 @@ import Testing
             #expect((done["cost_usd"] as? Double ?? 0) > 0, "the provider billed it, so it is on the books")
         }
     }
+
+    @Test func removingAnAccountDoesNotAbandonWorkAlreadyRunningOnIt() async throws {
+        var options = PipelineHarness.Options()
+        options.simulator = SimulatorConfig(latencySeconds: 2)
+        options.expectedSeconds = 2
+        try await PipelineHarness.run(options) { h in
+            let id = try await h.generate()
+            try await h.wait(id, for: ["submitted"])
+            let removed = try await h.client.call("/api/v1/provider-accounts/\(h.accountID)", .delete, key: h.team.api_key)
+            #expect(removed.status == .noContent)
+            let done = try await h.wait(id, for: ["succeeded", "failed"])
+            #expect(done["status"] as? String == "succeeded", "a billed generation must still be collected and booked")
+            // New work has no account now: a clear error, nothing queued.
+            let refused = try await h.client.call("/api/v1/generations", .post, key: h.team.api_key, json: #"{"model": "veo-3.1-fast", "prompt": "x", "duration": 4}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("provider"))
+        }
+    }
 }
