@@ -32,10 +32,14 @@ public struct AppContext: RequestContext {
 /// Decodes JSON bodies and insists on a JSON content type, so a form post cannot sneak in.
 public struct APIRequestDecoder: RequestDecoder {
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
-        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+        try Self.decode(T.self, from: try await request.body.collect(upTo: context.maxUploadSize), contentType: request.headers[.contentType])
+    }
+
+    /// For handlers that also need the raw bytes (e.g. to hash them for Idempotency-Key).
+    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer, contentType: String?) throws -> T {
+        if let contentType, !contentType.lowercased().hasPrefix("application/json") {
             throw AppError(.unsupportedMediaType, "unsupported_media_type", "Send JSON with `Content-Type: application/json`.")
         }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw AppError.badRequest("The request body is empty; this endpoint expects JSON.") }
         return try JSONDecoder.api.decode(T.self, from: buffer)
     }

@@ -20,7 +20,7 @@ struct GenerationController {
         let identity = try context.requireIdentity()
         try identity.require(.editor, to: "start generations")
         let body = try await request.body.collect(upTo: context.maxUploadSize)
-        let input = try await request.decodeJSON(GenerationInput.self, from: body, context: context)
+        let input = try APIRequestDecoder.decode(GenerationInput.self, from: body, contentType: request.headers[.contentType])
         var idempotency: GenerationRepository.Idempotency?
         if let key = request.headers[.idempotencyKey] {
             guard (1...255).contains(key.count) else { throw AppError.badRequest("Idempotency-Key must be 1 to 255 characters.") }
@@ -159,15 +159,4 @@ struct GenerationInputParams: Decodable {
 
 extension Array {
     var nilIfEmpty: Self? { isEmpty ? nil : self }
-}
-
-extension Request {
-    /// Decodes an already collected JSON body with the API's rules.
-    func decodeJSON<T: Decodable>(_ type: T.Type, from body: ByteBuffer, context: AppContext) async throws -> T {
-        if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
-            throw AppError(.unsupportedMediaType, "unsupported_media_type", "Send JSON with `Content-Type: application/json`.")
-        }
-        guard body.readableBytes > 0 else { throw AppError.badRequest("The request body is empty; this endpoint expects JSON.") }
-        return try JSONDecoder.api.decode(T.self, from: body)
-    }
 }
