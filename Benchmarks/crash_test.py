@@ -43,15 +43,34 @@ def main(binary=None):
             break
         time.sleep(0.5)
     drained = time.time() - started
+    stats = sim_stats(sim)
 
-    states = dict(line.split("|") for line in sql(db, "SELECT state, count(*) FROM generations GROUP BY state").splitlines())
-    total = int(sql(db, "SELECT count(*) FROM generations"))
+    # SIGTERM: workers stop claiming, finish what they hold within 30 s, and leave nothing ambiguous.
+    unknown_before = int(sql(db, "SELECT count(*) FROM generations WHERE state = 'submit_unknown'"))
+    api(server, "/api/v1/generations/batch", key, "POST", {
+        "base": {"model": "veo-3.1-fast", "prompt": "graceful stop", "duration": 4}, "seeds": list(range(N + 1, N + 21))})
+    time.sleep(0.15)  # while the (slowed) submits are in flight
+    term_started = time.time()
+    for w in workers:
+        w.send_signal(signal.SIGTERM)
+    for w in workers:
+        w.wait(timeout=60)
+    stop_seconds = time.time() - term_started
+    unknown_after_term = int(sql(db, "SELECT count(*) FROM generations WHERE state = 'submit_unknown'")) - unknown_before
+    held = int(sql(db, "SELECT count(*) FROM generations WHERE lease_token IS NOT NULL"))
+    workers = [start([binary, "worker"], env=env, name=f"crash-w{i}") for i in range(WORKERS)]
+    while int(sql(db, "SELECT count(*) FROM generations WHERE state IN ('queued','submitting','submitted')")) and time.time() < deadline:
+        time.sleep(0.5)
+    graceful_done = int(sql(db, "SELECT count(*) FROM generations WHERE prompt_text = 'graceful stop' AND state = 'succeeded'"))
+
+    states = dict(line.split("|") for line in sql(db, "SELECT state, count(*) FROM generations WHERE prompt_text = 'crash test' GROUP BY state").splitlines())
+    total = int(sql(db, "SELECT count(*) FROM generations WHERE prompt_text = 'crash test'"))
     settled = sum(int(states.get(s, 0)) for s in ("succeeded", "failed", "expired", "cancelled", "submit_unknown"))
     unknown = int(states.get("submit_unknown", 0))
-    stats = sim_stats(sim)
     per_body = stats["by_body_sha256"].values()
+    final_max_per_body = sim_stats(sim)["max_per_body"]
     resubmitted = sum(1 for c in per_body if c > 1)
-    ledger = int(sql(db, "SELECT count(*) FROM spend_ledger"))
+    ledger = int(sql(db, "SELECT count(*) FROM spend_ledger l JOIN generations g ON g.id = l.generation_id WHERE g.prompt_text = 'crash test'"))
     succeeded = int(states.get("succeeded", 0))
 
     print()
@@ -65,8 +84,11 @@ def main(binary=None):
     print(f"  left in submit_unknown    {unknown}")
     print(f"  billed by the simulator   {stats['completed']}; succeeded and on the books {succeeded}; ledger rows {ledger}")
     print(f"  time to drain             {drained:.1f} s")
+    print(f"  SIGTERM: workers stopped in {stop_seconds:.1f} s; leases still held {held}; new submit_unknown {unknown_after_term}; "
+          f"the 20 jobs queued before it succeeded after restart: {graceful_done}")
     expired = int(states.get("expired", 0))
-    ok = total == N and settled == N and stats["max_per_body"] <= 1 and ledger == succeeded + expired
+    ok = (total == N and settled == N and stats["max_per_body"] <= 1 and ledger == succeeded + expired
+          and final_max_per_body <= 1 and stop_seconds <= 31 and held == 0 and unknown_after_term == 0 and graceful_done == 20)
     print("1 passed, 0 failed" if ok else "0 passed, 1 failed")
     return 0 if ok else 1
 
