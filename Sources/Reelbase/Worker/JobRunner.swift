@@ -42,6 +42,10 @@ struct JobRunner: Sendable {
         }
         let request = try await inputs.request(for: job)
         let client = clients.client(for: credentials)
+        guard try await queue.markPosting(job) else {
+            logger.warning("lost the lease before submitting; nothing was sent")
+            return
+        }
         let result: SubmitResult
         do {
             result = try await withHeartbeat(job) { try await client.submit(request) }

@@ -34,7 +34,7 @@ struct WorkQueue: Sendable {
                     ORDER BY g.next_attempt_at, g.created_at
                     LIMIT 1 FOR UPDATE SKIP LOCKED
                 )
-                UPDATE generations g SET state = 'submitting', attempt = g.attempt + 1, lease_token = \(token),
+                UPDATE generations g SET state = 'submitting', attempt = g.attempt + 1, lease_token = \(token), post_started_at = NULL,
                     lease_expires_at = now() + \(settings.lease.seconds) * interval '1 second', leased_by = \(settings.workerID), updated_at = now()
                 FROM candidate WHERE g.id = candidate.id
                 \(unescaped: Self.returning)
@@ -68,6 +68,15 @@ struct WorkQueue: Sendable {
         return try await rows.decode(UUID.self).firstElement() != nil
     }
 
+    /// Records that the POST is about to leave; false when the lease is gone (then nothing is sent).
+    func markPosting(_ job: ClaimedJob) async throws -> Bool {
+        let rows = try await db.query("""
+            UPDATE generations SET post_started_at = clock_timestamp()
+            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'cancel_requested') RETURNING id
+            """, logger: logger)
+        return try await rows.decode(UUID.self).firstElement() != nil
+    }
+
     /// Gives a polling lease back (shutdown): another worker can poll at once.
     func release(_ job: ClaimedJob) async throws {
         try await db.query("""
@@ -81,6 +90,19 @@ struct WorkQueue: Sendable {
         try await db.transaction(logger: logger) { conn in
             let locked = try await conn.query("SELECT pg_try_advisory_xact_lock(\(Self.rescueLockKey))", logger: logger)
             guard try await locked.decode(Bool.self).firstElement() == true else { return (0, 0) }
+            // Died before the POST left: certainly not billed, so it simply goes back to the queue
+            // (or, when a person asked to cancel meanwhile, is cancelled and its money released).
+            let requeued = try await conn.query("""
+                UPDATE generations SET state = CASE WHEN state = 'cancel_requested' THEN 'cancelled' ELSE 'queued' END,
+                    attempt = greatest(attempt - 1, 0), lease_token = NULL, lease_expires_at = NULL, next_attempt_at = now(), updated_at = now()
+                WHERE lease_token IS NOT NULL AND lease_expires_at < now() AND post_started_at IS NULL
+                  AND (state = 'submitting' OR (state = 'cancel_requested' AND provider_request_id IS NULL))
+                RETURNING id, state
+                """, logger: logger)
+            let back = try await requeued.decode((UUID, String).self).reduce(into: [(UUID, String)]()) { $0.append($1) }
+            for (id, state) in back where state == "cancelled" {
+                try await SpendLedger(logger: logger).release(generation: id, on: conn)
+            }
             let unknown = try await conn.query("""
                 UPDATE generations SET state = 'submit_unknown', lease_token = NULL, lease_expires_at = NULL, error_kind = 'ambiguous',
                     error_message = 'the worker stopped while submitting; the provider may have billed it', updated_at = now()

@@ -133,4 +133,31 @@ import Testing
             #expect(refused.text.contains("provider"))
         }
     }
+
+    @Test func aWorkerThatDiesBeforeItsPostIsRequeuedAndOneThatDiesAfterIsParked() async throws {
+        var options = PipelineHarness.Options()
+        options.workerRunning = false
+        try await PipelineHarness.run(options) { h in
+            let before = try await h.generate()
+            let after = try await h.generate(#"{"model": "veo-3.1-fast", "prompt": "another kite", "duration": 4}"#)
+            let logger = Logger(label: "rescue")
+            let states = try await h.sql { db, _ in
+                let queue = WorkQueue(db: db, settings: h.config.worker, logger: logger)
+                let first = try #require(try await queue.claimSubmission())
+                let second = try #require(try await queue.claimSubmission())
+                #expect(try await queue.markPosting(second))  // this one's POST may have left
+                // Both workers die: their leases run out.
+                try await db.query("UPDATE generations SET lease_expires_at = now() - interval '1 second'", logger: logger)
+                _ = try await queue.rescue()
+                let rows = try await db.query("SELECT id, state, attempt FROM generations", logger: logger)
+                var result: [UUID: (String, Int)] = [:]
+                for try await (id, state, attempt) in rows.decode((UUID, String, Int).self) { result[id] = (state, attempt) }
+                return [result[first.id]!, result[second.id]!]
+            }
+            #expect(Set([before.lowercased(), after.lowercased()]).count == 2)
+            #expect(states[0].0 == "queued")
+            #expect(states[0].1 == 0, "a submission that never left does not use up an attempt")
+            #expect(states[1].0 == "submit_unknown")
+        }
+    }
 }
