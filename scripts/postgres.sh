@@ -29,7 +29,8 @@ install_postgres() {
 
 # PostgreSQL refuses to run as root: as root, run it as the `postgres` user Debian creates.
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # (from / so the postgres user is not left in a directory it may not enter)
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 url() { echo "postgres://$USER_NAME:$PASSWORD@127.0.0.1:$PORT/${1:-reelbase}"; }
