@@ -24,6 +24,7 @@ public struct AppError: Error, HTTPResponseError, Sendable {
     public static func forbidden(_ message: String) -> AppError { .init(.forbidden, "forbidden", message) }
     public static func notFound(_ what: String) -> AppError { .init(.notFound, "not_found", "\(what) not found") }
     public static func conflict(_ message: String) -> AppError { .init(.conflict, "conflict", message) }
+    static let payloadTooLarge = AppError(.contentTooLarge, "payload_too_large", "The request body is larger than this endpoint accepts.")
 
     struct Body: Encodable {
         struct Inner: Encodable {
@@ -55,12 +56,12 @@ extension AppError {
         case let error as PostgresTransactionError:
             return error.closureError.flatMap { from($0) }
         case is NIOTooManyBytesError:
-            return AppError(.contentTooLarge, "payload_too_large", "The request body is larger than this endpoint accepts.")
+            return .payloadTooLarge
         case let error as DecodingError:
             return .badRequest("The request body is not valid: \(describe(error))")
         case let error as HTTPError:
             switch error.status {
-            case .contentTooLarge: return AppError(.contentTooLarge, "payload_too_large", "The request body is larger than this endpoint accepts.")
+            case .contentTooLarge: return .payloadTooLarge
             case .notFound: return AppError(.notFound, "not_found", "No such route.")
             case .methodNotAllowed: return AppError(.methodNotAllowed, "method_not_allowed", "This route does not accept that method.")
             case .badRequest: return .badRequest(error.body ?? "Bad request.")

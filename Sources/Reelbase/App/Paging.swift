@@ -22,6 +22,13 @@ extension Request {
         return limit
     }
 
+    /// A numeric `cursor` (a row's sequence number) from the previous page, or 400.
+    func sequenceCursor() throws -> Int64? {
+        guard let raw = query("cursor") else { return nil }
+        guard let value = Int64(raw) else { throw AppError.badRequest("`cursor` is not one this API gave out.") }
+        return value
+    }
+
     func query(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }

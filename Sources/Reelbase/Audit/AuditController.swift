@@ -18,11 +18,7 @@ struct AuditController {
         filter.targetID = request.query("target")
         filter.since = try request.queryDate("since")
         filter.until = try request.queryDate("until")
-        var before: Int64?
-        if let cursor = request.query("cursor") {
-            guard let seq = Int64(cursor) else { throw AppError.badRequest("`cursor` is not one this API gave out.") }
-            before = seq
-        }
+        let before = try request.sequenceCursor()
         let limit = try request.pageLimit()
         let entries = try await audit.list(team: identity.teamID, filter: filter, before: before, limit: limit)
         return Page(data: entries, next_cursor: entries.count == limit ? entries.last.map { String($0.seq) } : nil)

@@ -9,7 +9,7 @@ struct BlobResponse {
 
     func response(team: UUID, blob: StoredBlob, contentType: String, request: Request,
                   cacheControl: String = "private, max-age=31536000, immutable") async throws -> Response {
-        let etag = "\"" + blob.sha256.map { String(format: "%02x", $0) }.joined() + "\""
+        let etag = "\"" + blob.sha256.hex + "\""
         var headers: HTTPFields = [
             .eTag: etag, .cacheControl: cacheControl, .acceptRanges: "bytes",
             .contentType: contentType, HTTPField.Name("X-Content-Type-Options")!: "nosniff",

@@ -12,11 +12,7 @@ struct CreditController {
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<CreditSnapshot> {
         let identity = try context.requireIdentity()
         let limit = try request.pageLimit(default: 100)
-        var before: Int64?
-        if let cursor = request.query("cursor") {
-            guard let id = Int64(cursor) else { throw AppError.badRequest("`cursor` is not one this API gave out.") }
-            before = id
-        }
+        let before = try request.sequenceCursor()
         let rows = try await credits.history(team: identity.teamID, account: try request.queryUUID("account_id"), before: before, limit: limit)
         return Page(data: rows.map(\.1), next_cursor: rows.count == limit ? rows.last.map { String($0.0) } : nil)
     }

@@ -11,7 +11,7 @@ public struct Migrations: Sendable {
         public let version: Int
         public let name: String
         public let sql: String
-        public var checksum: String { SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined() }
+        public var checksum: String { SHA256.hash(data: Data(sql.utf8)).hex }
     }
 
     public enum Failure: Error, CustomStringConvertible, Equatable {

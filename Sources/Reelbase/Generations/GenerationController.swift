@@ -25,7 +25,7 @@ struct GenerationController {
         if let key = request.headers[.idempotencyKey] {
             guard (1...255).contains(key.count) else { throw AppError.badRequest("Idempotency-Key must be 1 to 255 characters.") }
             // The body as sent: a replay must be byte-for-byte the same request.
-            idempotency = .init(key: key, requestSHA256: Data(SHA256.hash(data: Data(buffer: body))).hex)
+            idempotency = .init(key: key, requestSHA256: SHA256.hash(data: Data(buffer: body)).hex)
         }
         let plan = try await planner.plan(input, team: identity.teamID)
         let outcome = try await generations.enqueue([plan], team: identity.teamID, identity: identity, ip: context.clientIP,

@@ -30,7 +30,8 @@ public struct SecretBox: Sendable {
     }
 }
 
-extension Data {
+extension Sequence where Element == UInt8 {
+    /// Lowercase hex, for digests shown or stored as text.
     var hex: String { map { String(format: "%02x", $0) }.joined() }
 }
 
