@@ -7,8 +7,6 @@ public enum GenerationState: String, Codable, Sendable, CaseIterable {
     case submitUnknown = "submit_unknown"
     case cancelled
     case cancelRequested = "cancel_requested"
-
-    public var isFinal: Bool { [.succeeded, .failed, .expired, .cancelled].contains(self) }
 }
 
 /// A generation as the API shows it.
