@@ -1,11 +1,42 @@
 #!/usr/bin/env bash
-# Starts (or reuses) a private PostgreSQL cluster under .data/pg on 127.0.0.1:$REELBASE_PG_PORT,
-# installing Debian's postgresql package first when it is missing. Idempotent.
-# Usage: scripts/postgres.sh [start|stop|url]
+# Starts (or reuses) a private PostgreSQL cluster under .data/pg on 127.0.0.1, installing Debian's
+# postgresql package first when it is missing. Idempotent.
+# The port is REELBASE_PG_PORT when set; otherwise one derived from this checkout's path (so two
+# clones on one machine never share a cluster), moved on to the next free one if another program
+# holds it, and remembered in .data/pg_port. The chosen port is printed on stderr.
+# Usage: scripts/postgres.sh [start|fresh NAME|stop|url|port]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PORT=${REELBASE_PG_PORT:-54329}
 DATA="$ROOT/.data/pg"
+PORT_FILE="$ROOT/.data/pg_port"
+
+port_in_use() {
+  python3 -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try: s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError: sys.exit(0)
+sys.exit(1)' "$1"
+}
+
+our_cluster_running() {
+  [ -f "$DATA/postmaster.pid" ] && [ "$(sed -n 4p "$DATA/postmaster.pid" 2>/dev/null)" = "$1" ] \
+    && kill -0 "$(head -1 "$DATA/postmaster.pid")" 2>/dev/null
+}
+
+choose_port() {
+  if [ -n "${REELBASE_PG_PORT:-}" ]; then echo "$REELBASE_PG_PORT"; return; fi
+  local port
+  if [ -s "$PORT_FILE" ]; then port=$(cat "$PORT_FILE"); else
+    port=$(( 40000 + $(printf '%s' "$ROOT" | cksum | cut -d' ' -f1) % 20000 ))
+  fi
+  local tries=0
+  while port_in_use "$port" && ! our_cluster_running "$port"; do
+    port=$(( port + 1 )); tries=$(( tries + 1 ))
+    [ "$tries" -lt 200 ] || { echo "postgres: no free port near $port" >&2; exit 1; }
+  done
+  mkdir -p "$ROOT/.data"; echo "$port" > "$PORT_FILE"
+  echo "$port"
+}
+PORT=$(choose_port)
 LOG="$ROOT/.data/postgres.log"
 USER_NAME=reelbase
 PASSWORD=reelbase
@@ -62,6 +93,7 @@ start() {
       -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300 -c fsync=off -c synchronous_commit=off" start >/dev/null \
       || { echo "postgres: failed to start; see $LOG" >&2; tail -20 "$LOG" >&2; exit 1; }
   fi
+  echo "postgres: private cluster for $ROOT on 127.0.0.1:$PORT" >&2
   # The main database for `make run`.
   PGPASSWORD=$PASSWORD "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U "$USER_NAME" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'reelbase'" | grep -q 1 \
     || PGPASSWORD=$PASSWORD "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U "$USER_NAME" reelbase
@@ -84,5 +116,6 @@ case "${1:-start}" in
   fresh) fresh "${2:?database name}" >&2; url "$2" ;;
   stop) stop ;;
   url) url "${2:-reelbase}" ;;
-  *) echo "usage: $0 [start|fresh NAME|stop|url]" >&2; exit 2 ;;
+  port) echo "$PORT" ;;
+  *) echo "usage: $0 [start|fresh NAME|stop|url|port]" >&2; exit 2 ;;
 esac
