@@ -37,7 +37,9 @@ def fresh_database(name):
 def base_env(database_url, **extra):
     env = dict(os.environ)
     env.update({"DATABASE_URL": database_url, "REELBASE_SECRET_KEY": base64.b64encode(os.urandom(32)).decode(),
-                "REELBASE_DEMO": "off", "LOG_LEVEL": "warning", "REELBASE_BCRYPT_COST": "4"})
+                "REELBASE_DEMO": "off", "LOG_LEVEL": "warning", "REELBASE_BCRYPT_COST": "4",
+                # Team accounts point at the simulator on loopback: the operator allows it.
+                "REELBASE_ALLOW_PRIVATE_PROVIDER_HOSTS": "true", "REELBASE_OUTBOUND_HTTP_HOSTS": "127.0.0.1"})
     env.update({k: str(v) for k, v in extra.items()})
     return env
 

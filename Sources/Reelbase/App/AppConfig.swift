@@ -23,6 +23,14 @@ public struct AppConfig: Sendable {
     public var maxUploadBytes: Int
     /// Cookies get `Secure` unless the operator serves plain HTTP on purpose (local dev).
     public var secureCookies: Bool
+    /// The instance's public base URL (`REELBASE_PUBLIC_URL`); https turns on HSTS and Secure cookies.
+    public var publicURL: URL?
+    /// The rule for every request Reelbase makes on its own (`REELBASE_OUTBOUND_HTTP_HOSTS`).
+    public var outbound: OutboundPolicy
+    /// Team-set provider base URLs may be private addresses (simulator in demos and tests).
+    public var allowPrivateProviderHosts: Bool
+    /// When set, `/metrics` wants `Authorization: Bearer <token>`.
+    public var metricsToken: String?
 
     /// Instance-wide provider accounts for teams that configured none.
     public var defaultSegmind: DefaultAccount?
@@ -44,6 +52,16 @@ public struct AppConfig: Sendable {
     }
 
     public enum LogFormat: String, Sendable { case text, json }
+
+    /// The outbound rule for base URLs a team sets on a provider account.
+    public var teamProviderHosts: OutboundPolicy {
+        var policy = outbound
+        policy.allowPrivateAddresses = allowPrivateProviderHosts
+        return policy
+    }
+
+    /// Strict-Transport-Security and Secure cookies: only when the public URL is https.
+    public var servesHTTPS: Bool { publicURL?.scheme?.lowercased() == "https" }
 
     var defaultAccounts: [ProviderAccount: DefaultAccount] {
         var result: [ProviderAccount: DefaultAccount] = [:]
@@ -132,6 +150,25 @@ public struct AppConfig: Sendable {
             else { problems.append("REELBASE_WORKER_EXPECTED_SECONDS=\(expected) must be a positive number of seconds") }
         }
 
+        var publicURL: URL?
+        if let raw = env["REELBASE_PUBLIC_URL"], !raw.isEmpty {
+            if let url = URL(string: raw), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false,
+               url.query == nil, url.fragment == nil, url.user == nil {
+                publicURL = url
+            } else {
+                problems.append("REELBASE_PUBLIC_URL=\(raw) must be the instance's http(s) base URL, e.g. https://reelbase.example.com")
+            }
+        }
+        var outbound = OutboundPolicy()
+        if let raw = env["REELBASE_OUTBOUND_HTTP_HOSTS"], !raw.isEmpty {
+            if let hosts = OutboundPolicy.parseHTTPHosts(raw) { outbound.httpHosts = hosts }
+            else { problems.append("REELBASE_OUTBOUND_HTTP_HOSTS=\(raw) must be comma-separated host or host:port entries") }
+        }
+        let metricsToken = env["REELBASE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let token = metricsToken, token.count < 16 || token.contains(where: { $0.isWhitespace || !$0.isASCII }) {
+            problems.append("REELBASE_METRICS_TOKEN must be at least 16 ASCII characters without spaces")
+        }
+
         let config = AppConfig(
             databaseURL: databaseURL,
             host: string("REELBASE_HOST", default: "127.0.0.1"),
@@ -148,7 +185,11 @@ public struct AppConfig: Sendable {
             maxVideoBytes: int("REELBASE_MAX_VIDEO_BYTES", default: 512 << 20, range: 1024...(4 << 30)),
             worker: worker,
             maxUploadBytes: int("REELBASE_MAX_UPLOAD_BYTES", default: 20 << 20, range: 1024...(1 << 30)),
-            secureCookies: bool("REELBASE_SECURE_COOKIES", default: false),
+            secureCookies: bool("REELBASE_SECURE_COOKIES", default: false) || publicURL?.scheme?.lowercased() == "https",
+            publicURL: publicURL,
+            outbound: outbound,
+            allowPrivateProviderHosts: bool("REELBASE_ALLOW_PRIVATE_PROVIDER_HOSTS", default: false),
+            metricsToken: metricsToken,
             defaultSegmind: segmind,
             defaultAIML: aiml,
             aimlModelID: string("REELBASE_AIML_MODEL_ID", default: "google/veo-3.1-lite-generate-001"),

@@ -13,7 +13,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger) async throws -
     let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
     let migrations = try Migrations(directory: config.migrationsPath)
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
-    let clients = ProviderClientFactory(http: http, logger: logger)
+    let clients = ProviderClientFactory(http: http, teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
     let router = try buildRouter(config, db: db, migrations: migrations, clients: clients, logger: logger)
 
     var app = Application(
@@ -46,11 +46,12 @@ public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Mig
     let alerts = AlertRepository(db: db, audit: audit, logger: logger)
 
     let router = Router(context: AppContext.self)
+    router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: config.servesHTTPS))
     router.add(middleware: RequestMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: FileMiddleware(config.publicPath, searchForIndexHtml: true))
 
-    HealthController(db: db, migrations: migrations, registry: MetricsSetup.registry, logger: logger).addRoutes(to: router)
+    HealthController(db: db, migrations: migrations, registry: MetricsSetup.registry, metricsToken: config.metricsToken, logger: logger).addRoutes(to: router)
 
     let api = router.group("api/v1")
     let openAPI = OpenAPIDocument.build()

@@ -19,7 +19,7 @@ public func withDatabase<T: Sendable>(_ config: AppConfig, _ body: @escaping @Se
 public func runWorkerOnly(_ config: AppConfig, logger: Logger) async throws {
     let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
-    let clients = ProviderClientFactory(http: http, logger: logger)
+    let clients = ProviderClientFactory(http: http, teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
     // Workers stop first, then the HTTP client and the pool they use.
     let services: [any Service] = [db, HTTPClientService(client: http)] + workerServices(db: db, config: config, clients: clients, logger: logger)
     let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

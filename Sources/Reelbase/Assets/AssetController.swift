@@ -97,7 +97,8 @@ struct AssetController {
         guard let asset = try await assets.find(team: identity.teamID, id: id),
               let blobID = try await assets.blobID(team: identity.teamID, asset: id),
               let blob = try await store.info(team: identity.teamID, id: blobID) else { throw AppError.notFound("asset") }
-        return try await BlobResponse(store: store).response(team: identity.teamID, blob: blob, contentType: asset.content_type, request: request)
+        return try await BlobResponse(store: store).response(team: identity.teamID, blob: blob, contentType: asset.content_type,
+                                                            name: "asset-\(id.uuidString.lowercased())", request: request)
     }
 
     @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {

@@ -4,15 +4,29 @@ import Hummingbird
 
 /// Serves a stored blob over HTTP: streamed from the store, with ETag / If-None-Match (304)
 /// and a single `Range: bytes=a-b` (206, or 416 when it lies outside the blob). Videos reuse it.
+/// What we serve is what we say: only known media types keep their type (and display inline);
+/// anything else is `application/octet-stream` as an attachment, and no blob may run script.
 struct BlobResponse {
     let store: any BlobStore
 
-    func response(team: UUID, blob: StoredBlob, contentType: String, request: Request,
+    /// Types a blob may be served as, with the file extension its download gets.
+    static let mediaTypes: [String: String] = [
+        "video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov",
+        "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp",
+    ]
+
+    /// - Parameter name: the download's file name without extension (ASCII letters, digits, `-`).
+    func response(team: UUID, blob: StoredBlob, contentType: String, name: String, request: Request,
                   cacheControl: String = "private, max-age=31536000, immutable") async throws -> Response {
         let etag = "\"" + blob.sha256.hex + "\""
+        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let ext = Self.mediaTypes[type]
+        let safeName = String(name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(100))
         var headers: HTTPFields = [
             .eTag: etag, .cacheControl: cacheControl, .acceptRanges: "bytes",
-            .contentType: contentType, HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            .contentType: ext == nil ? "application/octet-stream" : type,
+            .contentDisposition: "\(ext == nil ? "attachment" : "inline"); filename=\"\(safeName.isEmpty ? "blob" : safeName).\(ext ?? "bin")\"",
+            .xContentTypeOptions: "nosniff", .contentSecurityPolicy: "sandbox",
         ]
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
             let tag = $0.trimmingCharacters(in: .whitespaces)

@@ -80,7 +80,8 @@ struct GenerationController {
               let blob = try await store.info(team: identity.teamID, id: blobID) else {
             throw AppError.notFound("video")
         }
-        return try await BlobResponse(store: store).response(team: identity.teamID, blob: blob, contentType: blob.contentType, request: request)
+        return try await BlobResponse(store: store).response(team: identity.teamID, blob: blob, contentType: blob.contentType,
+                                                            name: "generation-\(id.uuidString.lowercased())", request: request)
     }
 
     @Sendable func cancel(_ request: Request, context: AppContext) async throws -> Generation {

@@ -9,6 +9,8 @@ struct HealthController {
     let db: PostgresClient
     let migrations: Migrations
     let registry: PrometheusCollectorRegistry
+    /// `REELBASE_METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`.
+    var metricsToken: String? = nil
     let logger: Logger
 
     struct Readiness: ResponseEncodable {
@@ -20,10 +22,21 @@ struct HealthController {
     func addRoutes(to router: Router<AppContext>) {
         router.get("healthz") { _, _ in ["status": "ok"] }
         router.get("readyz", use: ready)
-        router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        router.get("metrics") { request, _ in
+            guard mayReadMetrics(request) else {
+                throw AppError(.unauthorized, "unauthenticated", "The metrics need `Authorization: Bearer <REELBASE_METRICS_TOKEN>`.")
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
+    }
+
+    func mayReadMetrics(_ request: Request) -> Bool {
+        guard let metricsToken else { return true }
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return false }
+        let sent = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        // Digests first: equal lengths, so the comparison's time says nothing about the token.
+        return Digests.constantTimeEqual(Digests.sha256(sent), Digests.sha256(metricsToken))
     }
 
     @Sendable func ready(_ request: Request, context: AppContext) async throws -> EditedResponse<Readiness> {

@@ -11,6 +11,7 @@ func addLibraryRoutes(to group: RouterGroup<AppContext>, config: AppConfig, db: 
     let prompts = PromptRepository(db: db, audit: audit, logger: logger)
     var fetch = SafeURLFetcher.Configuration()
     fetch.maxBytes = config.maxUploadBytes
+    fetch.policy = config.outbound
     let intake = AssetIntake(store: blobs, assets: assets, inspector: ImageInspector(), maxBytes: config.maxUploadBytes)
 
     CampaignController(campaigns: CampaignRepository(db: db, audit: audit, logger: logger)).addRoutes(to: group)

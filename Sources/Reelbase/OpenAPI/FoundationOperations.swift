@@ -26,6 +26,7 @@ enum HealthOperations {
     static let all: [APIOperation] = [
         APIOperation("GET", "/healthz", "The process is up", tag: "health", isPublic: true),
         APIOperation("GET", "/readyz", "The database is reachable and migrations are applied", tag: "health", responses: [200: "Ready", 503: "Not ready"], isPublic: true),
-        APIOperation("GET", "/metrics", "Prometheus metrics: request counts and latencies by route and status", tag: "health", isPublic: true),
+        APIOperation("GET", "/metrics", "Prometheus metrics: request counts and latencies by route and status (Bearer REELBASE_METRICS_TOKEN when set)", tag: "health",
+                     responses: [200: "OK", 401: "REELBASE_METRICS_TOKEN is set and the bearer token is missing or wrong"], isPublic: true),
     ]
 }

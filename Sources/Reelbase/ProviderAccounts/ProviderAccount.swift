@@ -23,6 +23,8 @@ public struct ProviderCredentials: Sendable {
     public let endpoint: ProviderEndpoint
     public let mode: String
     public let concurrencyLimit: Int
+    /// The team chose `endpoint.baseURL`: not trusted, every call to it is checked.
+    public var baseURLSetByTeam = false
 
     /// The client API this account speaks: Segmind v2 unless the account is set to sync.
     public var api: ProviderAPI {

@@ -75,7 +75,7 @@ struct ProviderAccountController {
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         if !(1...200).contains(name.count) { problems["name"] = "must be 1 to 200 characters" }
         if let problem = Self.keyProblem(body.api_key) { problems["api_key"] = .string(problem) }
-        if let url = body.base_url, let problem = Self.baseURLProblem(url) { problems["base_url"] = .string(problem) }
+        if let url = body.base_url, let problem = await baseURLProblem(url) { problems["base_url"] = .string(problem) }
         let limit = body.concurrency_limit ?? 4
         if !(1...100).contains(limit) { problems["concurrency_limit"] = "must be from 1 to 100" }
         let mode = body.mode ?? "async"
@@ -96,7 +96,11 @@ struct ProviderAccountController {
         var problems: [String: JSONValue] = [:]
         if let name = body.name, !(1...200).contains(name.count) { problems["name"] = "must be 1 to 200 characters" }
         if let key = body.api_key, let problem = Self.keyProblem(key) { problems["api_key"] = .string(problem) }
-        if let url = body.base_url ?? nil, let problem = Self.baseURLProblem(url) { problems["base_url"] = .string(problem) }
+        if let url = body.base_url ?? nil, let problem = await baseURLProblem(url) { problems["base_url"] = .string(problem) }
+        // A stored key must never follow a new URL on its own: whoever moves it proves they hold it.
+        if body.base_url != nil, body.api_key == nil {
+            problems["api_key"] = "must be sent again (the full key) to change base_url"
+        }
         if let limit = body.concurrency_limit, !(1...100).contains(limit) { problems["concurrency_limit"] = "must be from 1 to 100" }
         if let mode = body.mode, !["async", "sync"].contains(mode) { problems["mode"] = "must be async or sync" }
         guard problems.isEmpty else { throw AppError.validation("The change is not valid.", details: problems) }
@@ -130,11 +134,15 @@ struct ProviderAccountController {
               let credentials = try await accounts.credentials(team: identity.teamID, provider: provider, accountID: id) else {
             throw AppError.notFound("provider account")
         }
+        if credentials.baseURLSetByTeam, let problem = await baseURLProblem(credentials.endpoint.baseURL) {
+            throw AppError.validation("The account's base URL is refused.", details: ["base_url": .string(problem)])
+        }
         let balance: AccountBalance?
         do {
             balance = try await clients.client(for: credentials).balance()
         } catch {
-            throw AppError(.badGateway, "provider_\(error.kind.code)", "The provider answered: \(error.message)",
+            // Only the kind and status: an upstream body (or whatever a team-set URL answered) is never echoed.
+            throw AppError(.badGateway, "provider_\(error.kind.code)", "The provider check failed (\(error.kind.code.replacingOccurrences(of: "_", with: " "))).",
                            details: ["provider_status": error.httpStatus.map { .number(Double($0)) } ?? .null])
         }
         if let observation = balance?.observation {
@@ -152,12 +160,16 @@ struct ProviderAccountController {
         (8...512).contains(key.count) && !key.contains(where: \.isWhitespace) ? nil : "must be the provider's API key (8 to 512 characters, no spaces)"
     }
 
-    static func baseURLProblem(_ url: String) -> String? {
+    /// The shape first, then the outbound policy for team-set URLs (scheme, every resolved address).
+    func baseURLProblem(_ url: String) async -> String? {
         guard let parts = URLComponents(string: url), let scheme = parts.scheme, ["https", "http"].contains(scheme), parts.host?.isEmpty == false,
               parts.query == nil, parts.user == nil else {
-            return "must be an http(s) URL such as https://api.segmind.com"
+            return "must be an https URL such as https://api.segmind.com"
         }
-        return nil
+        guard let refusal = await clients.teamHosts.refusal(of: url) else { return nil }
+        // Name the kind of address, not the address: the answer must not map the internal network.
+        if case .addressBlocked(_, _, let range) = refusal { return "is refused: the host is a \(range.rawValue) address" }
+        return "is refused: \(refusal)"
     }
 }
 

@@ -55,7 +55,8 @@ public struct ProviderAccountRepository: Sendable {
                 RETURNING id, provider, name, api_key_last4, base_url, concurrency_limit, mode, paused_until, pause_reason, created_at, updated_at
                 """, logger: logger))[0]
             try await audit.append(AuditEvent("provider_account.created", target: "provider_account", id: id.uuidString,
-                                              details: ["provider": .string(input.provider.rawValue), "name": .string(input.name), "mode": .string(input.mode)]),
+                                              details: ["provider": .string(input.provider.rawValue), "name": .string(input.name), "mode": .string(input.mode),
+                                                        "base_url": input.baseURL.map(JSONValue.string) ?? .null]),
                                    team: team, actor: actor, on: conn)
             return record
         }
@@ -65,6 +66,11 @@ public struct ProviderAccountRepository: Sendable {
         let sealed = try patch.apiKey.map { try secrets.seal($0, context: Self.sealContext(id)) }
         return try await db.transaction(logger: logger) { conn in
             let setBaseURL = patch.baseURL != nil
+            // The URL before the change, for the audit row (locked: the row is about to change).
+            let previous = try await conn.query("""
+                SELECT base_url FROM provider_accounts WHERE team_id = \(team) AND id = \(id) AND deleted_at IS NULL FOR UPDATE
+                """, logger: logger)
+            guard let oldBaseURL = try await previous.decode(String?.self).firstElement() else { return nil }
             guard let record = try await records(conn.query("""
                 UPDATE provider_accounts SET
                     name = coalesce(\(patch.name), name),
@@ -83,7 +89,11 @@ public struct ProviderAccountRepository: Sendable {
             if setBaseURL { changed.append("base_url") }
             if patch.concurrencyLimit != nil { changed.append("concurrency_limit") }
             if patch.mode != nil { changed.append("mode") }
-            try await audit.append(AuditEvent("provider_account.updated", target: "provider_account", id: id.uuidString, details: ["changed": .array(changed)]),
+            var details: [String: JSONValue] = ["changed": .array(changed)]
+            if setBaseURL {
+                details["base_url"] = .object(["from": oldBaseURL.map(JSONValue.string) ?? .null, "to": record.base_url.map(JSONValue.string) ?? .null])
+            }
+            try await audit.append(AuditEvent("provider_account.updated", target: "provider_account", id: id.uuidString, details: .object(details)),
                                    team: team, actor: actor, on: conn)
             return record
         }
@@ -117,7 +127,7 @@ public struct ProviderAccountRepository: Sendable {
             let key = try secrets.open(sealed, context: Self.sealContext(id))
             return ProviderCredentials(accountID: id, provider: provider,
                                        endpoint: ProviderEndpoint(baseURL: baseURL ?? Self.publicBaseURL(provider), apiKey: ProviderAPIKey(key)),
-                                       mode: mode, concurrencyLimit: limit)
+                                       mode: mode, concurrencyLimit: limit, baseURLSetByTeam: baseURL != nil)
         }
         guard accountID == nil else { return nil }
         return defaultCredentials(provider: provider)

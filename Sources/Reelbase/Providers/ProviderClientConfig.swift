@@ -24,11 +24,15 @@ public struct ProviderEndpoint: Sendable {
     /// `https://api.segmind.com`, `https://api.aimlapi.com`, or the simulator's URL.
     public var baseURL: String
     public var apiKey: ProviderAPIKey
+    /// nil when the operator configured `baseURL` (trusted). A team-set URL carries the guard
+    /// that checks every call to it again (DNS can change) and pins the connection.
+    public var outboundGuard: OutboundGuard?
 
-    public init(baseURL: String, apiKey: ProviderAPIKey) {
+    public init(baseURL: String, apiKey: ProviderAPIKey, outboundGuard: OutboundGuard? = nil) {
         // Paths are appended as "/v2/...": drop a trailing slash once, here.
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
+        self.outboundGuard = outboundGuard
     }
 }
 

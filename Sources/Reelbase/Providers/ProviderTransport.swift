@@ -36,17 +36,18 @@ struct ProviderTransport: Sendable {
         let limit = timeout ?? options.timeouts.request
         let deadline = started.advanced(by: limit)
         do {
-            let response = try await http.execute(request, timeout: limit.timeAmount)
-            let status = Int(response.status.code)
-            let body: ByteBuffer
-            if (200..<300).contains(status) {
-                body = try await collect(response.body, upTo: successBodyLimit ?? options.limits.json, by: deadline)
+            let response: ProviderHTTPResponse
+            if let guardian = endpoint.outboundGuard {
+                // A team-set base URL: checked again on every call, connected to the checked address.
+                let target = try await checked(request.url, by: guardian, call: call)
+                response = try await guardian.withPinnedClient(target, connectTimeout: options.timeouts.connect, readTimeout: limit) { client in
+                    try await exchange(request, on: client, limit: limit, deadline: deadline, successBodyLimit: successBodyLimit)
+                }
             } else {
-                // The status decides the error kind; a huge or cut-off error body must not hide it.
-                body = (try? await collect(response.body, upTo: options.limits.json, by: deadline)) ?? ByteBuffer()
+                response = try await exchange(request, on: http, limit: limit, deadline: deadline, successBodyLimit: successBodyLimit)
             }
-            logger.debug("provider call", metadata: metadata(method, path, started, status: status))
-            return ProviderHTTPResponse(status: status, headers: response.headers, body: Data(body.readableBytesView))
+            logger.debug("provider call", metadata: metadata(method, path, started, status: response.status))
+            return response
         } catch {
             let mapped = redacted(TransportErrorMapping.classify(error, call: call, api: api))
             var meta = metadata(method, path, started, status: nil)
@@ -54,6 +55,32 @@ struct ProviderTransport: Sendable {
             meta["error"] = .string(mapped.message)
             logger.warning("provider call failed", metadata: meta)
             throw mapped
+        }
+    }
+
+    private func exchange(_ request: HTTPClientRequest, on client: HTTPClient, limit: Duration, deadline: ContinuousClock.Instant,
+                          successBodyLimit: Int?) async throws -> ProviderHTTPResponse {
+        let response = try await client.execute(request, timeout: limit.timeAmount)
+        let status = Int(response.status.code)
+        let body: ByteBuffer
+        if (200..<300).contains(status) {
+            body = try await collect(response.body, upTo: successBodyLimit ?? options.limits.json, by: deadline)
+        } else {
+            // The status decides the error kind; a huge or cut-off error body must not hide it.
+            body = (try? await collect(response.body, upTo: options.limits.json, by: deadline)) ?? ByteBuffer()
+        }
+        return ProviderHTTPResponse(status: status, headers: response.headers, body: Data(body.readableBytesView))
+    }
+
+    /// A refused base URL: nothing was sent, and sending it later will not help until an owner
+    /// changes the URL (or the operator the policy).
+    private func checked(_ url: String, by guardian: OutboundGuard, call: ProviderCall) async throws(ProviderError) -> CheckedTarget {
+        do {
+            guard let parsed = URL(string: url) else { throw URLFetchError.invalidURL(url) }
+            return try await guardian.check(parsed)
+        } catch {
+            throw ProviderError(kind: .invalidRequest, api: api, httpStatus: nil,
+                                message: "the account's base URL is refused by the outbound policy: \(error)")
         }
     }
 

@@ -65,7 +65,7 @@ struct JobRunner: Sendable {
             }
         case .completed(let video):
             try await outcomes.attempt(job, phase: "submit", outcome: "completed")
-            try await complete(job, video: video, observation: result.credits, logger: logger)
+            try await complete(job, video: video, observation: result.credits, account: clients.endpoint(for: credentials), logger: logger)
         }
     }
 
@@ -125,7 +125,7 @@ struct JobRunner: Sendable {
             _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(schedule(for: job).interval(afterPoll: job.pollCount)))
         case .completed(let video):
             try await outcomes.attempt(job, phase: "poll", outcome: "completed")
-            try await complete(job, video: video, observation: status.credits, logger: logger)
+            try await complete(job, video: video, observation: status.credits, account: clients.endpoint(for: credentials), logger: logger)
         case .failed(let message):
             try await outcomes.attempt(job, phase: "poll", outcome: "failed", message: message)
             _ = try await outcomes.fail(job, kind: "failed", message: message, status: 422)
@@ -138,10 +138,18 @@ struct JobRunner: Sendable {
         return try await accounts.credentials(team: job.teamID, provider: provider, accountID: accountID, includeRemoved: includeRemoved)
     }
 
-    private func complete(_ job: ClaimedJob, video: GeneratedVideo, observation: CreditObservation?, logger: Logger) async throws {
+    private func complete(_ job: ClaimedJob, video: GeneratedVideo, observation: CreditObservation?, account: ProviderEndpoint,
+                          logger: Logger) async throws {
         let blob: StoredBlob
         do {
-            blob = try await withHeartbeat(job) { try await archiver.archive(video, team: job.teamID) }
+            blob = try await withHeartbeat(job) { try await archiver.archive(video, team: job.teamID, account: account) }
+        } catch let error as URLFetchError where error.isPolicyRefusal {
+            // The provider pointed us somewhere we never go (a private address, another scheme):
+            // asking again gets the same answer. Nothing was fetched, nothing is kept.
+            try await outcomes.attempt(job, phase: "archive", outcome: "refused", message: error.description)
+            _ = try await outcomes.fail(job, kind: "video_url_refused", message: "the provider's video URL was refused: \(error)", status: nil)
+            logger.warning("video URL refused by the outbound policy", metadata: ["error": "\(error)"])
+            return
         } catch {
             // The video is still at the provider: try again on the next poll.
             try await outcomes.attempt(job, phase: "archive", outcome: "transient", message: "\(error)")

@@ -4,40 +4,54 @@ import Logging
 import NIOCore
 
 /// Copies a finished video into the blob store, streamed in chunks with its SHA-256, before the
-/// job may be marked succeeded. Size- and time-capped.
+/// job may be marked succeeded. Size- and time-capped, and under the outbound policy: a video
+/// URL on the provider account's own origin is held to the rule that admitted the account;
+/// any other URL must be a public https one (or a host the operator lists for http).
 struct VideoArchiver: Sendable {
-    let http: HTTPClient
+    let fetcher: SafeURLFetcher
     let store: any BlobStore
-    let maxBytes: Int
-    let timeout: Duration
     let logger: Logger
 
-    enum Failure: Error, CustomStringConvertible {
-        case status(Int)
-        case tooLarge(Int)
-        var description: String {
-            switch self {
-            case .status(let code): "the video download answered HTTP \(code)"
-            case .tooLarge(let limit): "the video is larger than the \(limit)-byte limit"
-            }
-        }
+    /// The only content types an archived video keeps; anything else is served as bytes.
+    static let videoTypes: Set<String> = ["video/mp4", "video/webm", "video/quicktime"]
+
+    init(store: any BlobStore, policy: OutboundPolicy, maxBytes: Int, timeout: Duration, resolver: any HostResolver = SystemHostResolver(), logger: Logger) {
+        var configuration = SafeURLFetcher.Configuration()
+        configuration.policy = policy
+        configuration.maxBytes = maxBytes
+        configuration.timeout = timeout
+        configuration.accept = "video/mp4, video/webm, video/quicktime"
+        self.fetcher = SafeURLFetcher(configuration: configuration, resolver: resolver)
+        self.store = store
+        self.logger = logger
     }
 
-    func archive(_ video: GeneratedVideo, team: UUID) async throws -> StoredBlob {
+    var maxBytes: Int { fetcher.configuration.maxBytes }
+
+    static func storedType(_ header: String?) -> String {
+        let type = header?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return type.map { videoTypes.contains($0) } == true ? type! : "application/octet-stream"
+    }
+
+    /// - Parameter account: how the provider call itself was allowed (its base URL and guard).
+    func archive(_ video: GeneratedVideo, team: UUID, account: ProviderEndpoint) async throws -> StoredBlob {
         switch video.content {
         case .bytes(let data, let contentType):
-            return try await store.put(team: team, contentType: contentType, maxBytes: maxBytes, from: [ByteBuffer(bytes: data)].async)
+            return try await store.put(team: team, contentType: Self.storedType(contentType), maxBytes: maxBytes, from: [ByteBuffer(bytes: data)].async)
         case .url(let url):
-            var request = HTTPClientRequest(url: url.absoluteString)
-            request.method = .GET
-            let response = try await http.execute(request, timeout: .seconds(Int64(timeout.seconds)))
-            guard response.status == .ok else { throw Failure.status(Int(response.status.code)) }
-            if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maxBytes { throw Failure.tooLarge(maxBytes) }
-            let type = response.headers.first(name: "content-type").flatMap { $0.split(separator: ";").first.map(String.init) } ?? "video/mp4"
-            do {
-                return try await store.put(team: team, contentType: type, maxBytes: maxBytes, from: response.body)
-            } catch BlobStoreError.tooLarge(_) {
-                throw Failure.tooLarge(maxBytes)
+            let strict = fetcher.guardian
+            let accountOrigin = URL(string: account.baseURL).flatMap(origin(of:))
+            let accountGuard = account.outboundGuard ?? strict.with(strict.policy.trusted)
+            let (store, maxBytes) = (store, maxBytes)
+            return try await fetcher.download(url, guardFor: { hop in
+                accountOrigin != nil && origin(of: hop) == accountOrigin ? accountGuard : strict
+            }) { _, _, response in
+                do {
+                    return try await store.put(team: team, contentType: Self.storedType(response.headers.first(name: "content-type")),
+                                               maxBytes: maxBytes, from: response.body)
+                } catch BlobStoreError.tooLarge(_) {
+                    throw URLFetchError.tooLarge(limit: maxBytes)
+                }
             }
         }
     }

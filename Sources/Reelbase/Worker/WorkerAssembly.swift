@@ -16,7 +16,7 @@ func workerServices(db: PostgresClient, config: AppConfig, clients: ProviderClie
         accounts: ProviderAccountRepository(db: db, audit: audit, secrets: secrets, defaults: config.defaultAccounts, logger: logger),
         clients: clients,
         inputs: JobInputs(db: db, store: store, catalog: catalog, logger: logger),
-        archiver: VideoArchiver(http: clients.http, store: store, maxBytes: config.maxVideoBytes, timeout: .seconds(300), logger: logger),
+        archiver: VideoArchiver(store: store, policy: config.outbound, maxBytes: config.maxVideoBytes, timeout: .seconds(300), logger: logger),
         catalog: catalog, settings: config.worker, logger: logger)
     let migrations = try? Migrations(directory: config.migrationsPath)
     return [GenerationWorker(queue: queue, runner: runner, db: db, settings: config.worker, migrations: migrations, logger: logger)]

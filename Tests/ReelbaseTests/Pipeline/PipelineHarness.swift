@@ -24,13 +24,15 @@ struct PipelineHarness: Sendable {
         var workerRunning = true
         var expectedSeconds = 0.3
         var concurrencyLimit = 4
+        /// The team account's base URL when not the simulator (a fake provider).
+        var baseURL: String?
     }
 
     static func run(_ options: Options = .init(), _ body: @Sendable (PipelineHarness) async throws -> Void) async throws {
         let simulator = try await ProviderSimulator.start(options.simulator)
         do {
             try await withScratchDatabase { db in
-                var settings = try TestEnv.config(databaseURL: db.url)
+                var settings = TestEnv.allowingSimulator(try TestEnv.config(databaseURL: db.url))
                 settings.runWorker = options.workerRunning
                 settings.worker.slots = 8
                 settings.worker.lease = .seconds(2)
@@ -53,7 +55,7 @@ struct PipelineHarness: Sendable {
                 try await app.test(.router) { client in
                     let account = try await client.call("/api/v1/provider-accounts", .post, key: team.api_key, json: """
                         {"provider": "\(options.provider)", "name": "sim", "api_key": "sim-key-\(UUID().uuidString.prefix(8))",
-                         "base_url": "\(simulator.baseURL)", "mode": "\(options.mode)", "concurrency_limit": \(options.concurrencyLimit)}
+                         "base_url": "\(options.baseURL ?? simulator.baseURL)", "mode": "\(options.mode)", "concurrency_limit": \(options.concurrencyLimit)}
                         """)
                     let accountID = try #require(try account.json()["id"] as? String, "\(account.text)")
                     try await body(PipelineHarness(client: client, simulator: simulator, team: team, accountID: accountID, config: config))

@@ -74,7 +74,7 @@ import Testing
         let simulator = try await ProviderSimulator.start(SimulatorConfig(latencySeconds: 0, balance: 5))
         defer { Task { await simulator.shutdown() } }
         let team = try await TestEnv.makeTeam()
-        try await TestEnv.withApp { client in
+        try await TestEnv.withApp(allowingSimulator: true) { client in
             let created = try await client.call("/api/v1/provider-accounts", .post, key: team.api_key,
                                                 json: #"{"provider": "segmind", "name": "sim", "api_key": "sim-key-123456", "base_url": "\#(simulator.baseURL)"}"#)
             let id = try #require(try created.json()["id"] as? String)

@@ -33,10 +33,21 @@ enum TestEnv {
         return config
     }
 
+    /// What an operator sets so team accounts may point at the in-process simulator on
+    /// loopback (plain http, a private address). Off by default, as in production.
+    static func allowingSimulator(_ config: AppConfig) -> AppConfig {
+        var config = config
+        config.allowPrivateProviderHosts = true
+        config.outbound.httpHosts.insert("127.0.0.1")
+        return config
+    }
+
     /// A freshly built app on the shared test database, tested through its router.
-    static func withApp<T>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+    /// `allowingSimulator`: team accounts may use the simulator's loopback URL.
+    static func withApp<T>(allowingSimulator: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         MetricsSetup.bootstrap()
-        let app = try await buildApplication(try config(), logger: logger)
+        let base = try config()
+        let app = try await buildApplication(allowingSimulator ? Self.allowingSimulator(base) : base, logger: logger)
         return try await app.test(.router, body)
     }
 

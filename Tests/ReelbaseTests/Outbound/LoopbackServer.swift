@@ -6,6 +6,8 @@ import Synchronization
 /// What the test server answers for a path.
 enum TestReply: Sendable {
     case ok(contentType: String, body: [UInt8])
+    /// Any status with a body (a fake provider's JSON, an error page).
+    case answer(Int, contentType: String, body: String)
     case redirect(String, status: Int = 302)
     case status(Int)
     /// Chunked body of `chunks` × `size` bytes, no Content-Length.
@@ -90,6 +92,9 @@ private final class RouteHandler: ChannelInboundHandler {
         case .ok(let type, let bytes):
             head(200, [("content-type", type), ("content-length", "\(bytes.count)")])
             body(bytes)
+        case .answer(let code, let type, let text):
+            head(code, [("content-type", type), ("content-length", "\(text.utf8.count)")])
+            body(Array(text.utf8))
         case .redirect(let location, let code):
             head(code, [("location", location), ("content-length", "0")])
         case .status(let code):

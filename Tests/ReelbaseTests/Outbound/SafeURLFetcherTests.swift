@@ -17,8 +17,8 @@ func ip(_ text: String) -> IPAddress { IPAddress.parseIPv4(text) ?? IPAddress.pa
 func testFetcher(exempt: Set<String> = [], resolver: any HostResolver = SystemHostResolver(),
                  configure: (inout SafeURLFetcher.Configuration) -> Void = { _ in }) -> SafeURLFetcher {
     var config = SafeURLFetcher.Configuration()
-    config.allowInsecureHTTPForTesting = true
-    config.exemptHostPortsForTesting = exempt
+    config.policy.allowAnyHTTP = true
+    config.policy.exemptHostPortsForTesting = exempt
     config.timeout = .seconds(5)
     configure(&config)
     return SafeURLFetcher(configuration: config, resolver: resolver)
@@ -161,8 +161,7 @@ func fetchError(_ fetcher: SafeURLFetcher, _ url: String) async -> URLFetchError
     }
 
     @Test func publicTargetsPassTheGuard() async throws {
-        let config = SafeURLFetcher.Configuration()
-        let guardian = URLGuard(configuration: config, resolver: FakeResolver(table: ["cdn.example": [ip("93.184.216.34")]]))
+        let guardian = OutboundGuard(policy: .init(), resolver: FakeResolver(table: ["cdn.example": [ip("93.184.216.34")]]))
         let named = try await guardian.check(URL(string: "https://cdn.example/x.png")!)
         #expect(named.host == "cdn.example" && named.port == 443 && named.address == ip("93.184.216.34") && !named.hostIsIPLiteral)
         let literal = try await guardian.check(URL(string: "https://[2606:4700::1111]:8443/x.png")!)

@@ -10,23 +10,43 @@ struct CheckedTarget: Sendable {
     let hostIsIPLiteral: Bool
 }
 
-/// Checks one URL (the first one or a redirect target) against the fetch policy.
-struct URLGuard: Sendable {
-    let configuration: SafeURLFetcher.Configuration
+/// Checks one URL (the first one or a redirect target) against the outbound policy. Every
+/// request Reelbase makes on its own goes through one of these, then connects only to the
+/// address it returns (see `withPinnedClient`).
+public struct OutboundGuard: Sendable {
+    public let policy: OutboundPolicy
     let resolver: any HostResolver
+
+    public init(policy: OutboundPolicy = .init(), resolver: any HostResolver = SystemHostResolver()) {
+        self.policy = policy
+        self.resolver = resolver
+    }
+
+    /// The same resolver under another policy.
+    public func with(_ policy: OutboundPolicy) -> OutboundGuard { OutboundGuard(policy: policy, resolver: resolver) }
+
+    /// Why `text` may not be called; nil when it may.
+    public func refusal(of text: String) async -> URLFetchError? {
+        guard let url = URL(string: text) else { return .invalidURL(text) }
+        do {
+            _ = try await check(url)
+            return nil
+        } catch {
+            return error
+        }
+    }
 
     func check(_ url: URL) async throws(URLFetchError) -> CheckedTarget {
         let text = url.absoluteString
         guard let scheme = url.scheme?.lowercased() else { throw .invalidURL(text) }
-        guard scheme == "https" || (scheme == "http" && configuration.allowInsecureHTTPForTesting) else {
-            throw .schemeNotAllowed(scheme)
-        }
+        guard scheme == "https" || scheme == "http" else { throw .schemeNotAllowed(scheme) }
         guard url.user == nil, url.password == nil else { throw .hostNotAllowed(text, reason: "credentials in URL") }
         // The same host string AsyncHTTPClient uses: percent-decoded, IDNA-encoded.
         guard var host = url.host, !host.isEmpty else { throw .invalidURL(text) }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
         guard (1...65_535).contains(port) else { throw .invalidURL(text) }
+        if scheme == "http", !policy.allowsHTTP(host: host, port: port) { throw .schemeNotAllowed(scheme) }
 
         let literal = try Self.parseLiteral(host)
         let addresses: [IPAddress]
@@ -41,7 +61,7 @@ struct URLGuard: Sendable {
         }
 
         // Test-only: an exact "host:port" may reach a loopback test server.
-        let exempt = configuration.exemptHostPortsForTesting.contains("\(host.lowercased()):\(port)")
+        let exempt = policy.allowPrivateAddresses || policy.exemptHostPortsForTesting.contains("\(host.lowercased()):\(port)")
         if !exempt {
             // Every answer must be allowed: a name that mixes public and private answers is refused.
             for address in addresses {
