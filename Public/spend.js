@@ -95,7 +95,9 @@ async function drawCredits(box) {
     const color = colors[i % colors.length];
     chart.append(svg("polyline", { points: pts.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(" "), fill: "none", stroke: color, "stroke-width": "2" }));
     for (const p of pts) chart.append(svg("circle", { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: "2.5", fill: color }, svg("title", {}, `${p.v} at ${new Date(p.t).toLocaleString()}`)));
-    legend.append(el("span", { style: `color:${color}` }, "● "), key.startsWith("default:") ? key.replace("default:", "instance ") : key.slice(0, 8), "  ");
+    const swatch = el("span", {}, "● ");
+    swatch.style.color = color;  // CSSOM: allowed under the CSP, a style="" attribute is not
+    legend.append(swatch, key.startsWith("default:") ? key.replace("default:", "instance ") : key.slice(0, 8), "  ");
   });
   if (tMin === tMax) legend.append(el("span", {}, " · one balance so far; the line starts with the next one"));
   box.replaceChildren(chart, legend);

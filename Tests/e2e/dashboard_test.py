@@ -42,6 +42,17 @@ EMAIL = os.environ["E2E_EMAIL"]
 PASSWORD = os.environ["E2E_PASSWORD"]
 OUT = os.environ.get("E2E_OUT", ".build/e2e")
 results = []
+csp_console = []  # console lines about the Content Security Policy, kept even where other logs are dropped
+
+# Runs before any page script on every document (CDP scripts are not subject to the page's
+# CSP) and keeps every violation in sessionStorage, so reloads do not lose them.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const seen = JSON.parse(sessionStorage.getItem("__csp_violations") || "[]");
+  seen.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile || location.pathname}:${e.lineNumber}`);
+  sessionStorage.setItem("__csp_violations", JSON.stringify(seen));
+});
+"""
 
 
 def check(name, ok, detail=""):
@@ -56,7 +67,16 @@ def browser():
     for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100",
                 "--autoplay-policy=no-user-gesture-required", "--mute-audio"]:
         options.add_argument(arg)
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
+    return driver
+
+
+def browser_log(driver):
+    """The console since the last call, keeping CSP lines for the final check."""
+    entries = driver.get_log("browser")
+    csp_console.extend(e["message"] for e in entries if "Content Security Policy" in e["message"])
+    return entries
 
 
 def wait(driver, condition, seconds=15, message=""):
@@ -80,7 +100,7 @@ def sign_in(driver):
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "#signin-form button").click()
     wait(driver, lambda d: visible(d, "#nav"), message="signed in")
-    driver.get_log("browser")  # drop the expected 401 from before signing in
+    browser_log(driver)  # drop the expected 401 from before signing in
     return check("sign in through the page", EMAIL in driver.find_element(By.ID, "who").text)
 
 
@@ -186,18 +206,37 @@ def provider_accounts(driver):
     driver.save_screenshot(os.path.join(OUT, "accounts.png"))
 
 
+def every_view_under_the_csp(driver):
+    """Opens every view, then asks whether the browser refused anything under the policy."""
+    import urllib.request
+    policy = urllib.request.urlopen(BASE + "/").headers.get("Content-Security-Policy", "")
+    check("the dashboard is served with a strict CSP", "script-src 'self'" in policy and "unsafe-inline" not in policy
+          and "frame-ancestors 'none'" in policy, policy)
+    for view in [a.get_attribute("data-view") for a in driver.find_elements(By.CSS_SELECTOR, "nav a[data-view]")]:
+        go(driver, view)
+        time.sleep(0.3)  # let the view's requests and rendering finish
+    driver.get(BASE + "/")  # a full load again, after sign-in
+    wait(driver, lambda d: visible(d, "#nav"), message="reloaded")
+    time.sleep(0.5)
+    violations = driver.execute_script("return JSON.parse(sessionStorage.getItem('__csp_violations') || '[]')")
+    browser_log(driver)
+    check("zero CSP violations on the dashboard's pages", not violations and not csp_console,
+          "; ".join((violations + csp_console)[:3]))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     driver = browser()
     try:
-        for step in (sign_in, api_key_shown_once, queue_generation, spend_is_booked, alert_banner_and_resolve, provider_accounts):
+        for step in (sign_in, api_key_shown_once, queue_generation, spend_is_booked, alert_banner_and_resolve, provider_accounts,
+                     every_view_under_the_csp):
             try:
                 if step(driver) is False:
                     break
             except Exception as error:  # one broken step fails, the rest still report
                 check(step.__name__, False, f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
                 driver.save_screenshot(os.path.join(OUT, f"failed-{step.__name__}.png"))
-        logs = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        logs = [entry["message"] for entry in browser_log(driver) if entry["level"] == "SEVERE"]
         check("no errors in the browser console", not logs, "; ".join(logs[:3]))
     finally:
         driver.quit()
