@@ -100,7 +100,7 @@ public struct SafeURLFetcher: Sendable {
             return try await group.next()!
         }
     }
-    private enum HopResult<T> { case done(T), redirect(String) }
+    private enum HopResult<T: Sendable>: Sendable { case done(T), redirect(String) }
 
     /// One request to one checked address; never follows redirects itself.
     private func fetchOnce<T: Sendable>(

@@ -120,6 +120,18 @@ final class FakeAimlProvider: Sendable {
         }
     }
 
+    /// One AI/ML generation through a team account on `provider`, run to a final state.
+    static func generate(against provider: FakeAimlProvider,
+                         _ body: @Sendable (PipelineHarness, String, [String: Any]) async throws -> Void) async throws {
+        var options = PipelineHarness.Options()
+        options.provider = "aimlapi"
+        options.baseURL = provider.baseURL
+        try await PipelineHarness.run(options) { h in
+            let id = try await h.generate(#"{"provider": "aimlapi", "model": "veo-3.1-lite", "prompt": "a lighthouse", "duration": 4}"#)
+            try await body(h, id, try await h.wait(id, for: ["succeeded", "failed", "submit_unknown"]))
+        }
+    }
+
     @Test(arguments: ["http://127.0.0.1:CANARY/v.mp4", "https://127.0.0.1:CANARY/v.mp4", "http+unix://%2Fvar%2Frun%2Fdocker.sock/v.mp4",
                       "http://169.254.169.254/latest/meta-data/", "file:///etc/passwd"])
     func aVideoURLOutsideThePolicyFailsTheJob(_ template: String) async throws {
@@ -128,12 +140,7 @@ final class FakeAimlProvider: Sendable {
         let videoURL = template.replacingOccurrences(of: "CANARY", with: "\(canary.port)")
         let provider = try await FakeAimlProvider.start(videoURL: { _ in videoURL })
         defer { Task { await provider.server.stop() } }
-        var options = PipelineHarness.Options()
-        options.provider = "aimlapi"
-        options.baseURL = provider.baseURL
-        try await PipelineHarness.run(options) { h in
-            let id = try await h.generate(#"{"provider": "aimlapi", "model": "veo-3.1-lite", "prompt": "a lighthouse", "duration": 4}"#)
-            let done = try await h.wait(id, for: ["succeeded", "failed", "submit_unknown"])
+        try await Self.generate(against: provider) { h, id, done in
             #expect(done["status"] as? String == "failed", "\(videoURL): \(done)")
             #expect((done["error"] as? [String: Any])?["kind"] as? String == "video_url_refused", "\(done["error"] ?? "")")
             let video = try await h.client.call("/api/v1/generations/\(id)/video", key: h.team.api_key)
@@ -150,12 +157,7 @@ final class FakeAimlProvider: Sendable {
         let page = "<html><script>fetch('/api/v1/api-keys')</script></html>"
         let provider = try await FakeAimlProvider.start(videoURL: { port in "http://127.0.0.1:\(port)/files/v.mp4" }, fileType: "text/html", file: page)
         defer { Task { await provider.server.stop() } }
-        var options = PipelineHarness.Options()
-        options.provider = "aimlapi"
-        options.baseURL = provider.baseURL
-        try await PipelineHarness.run(options) { h in
-            let id = try await h.generate(#"{"provider": "aimlapi", "model": "veo-3.1-lite", "prompt": "a lighthouse", "duration": 4}"#)
-            let done = try await h.wait(id, for: ["succeeded", "failed", "submit_unknown"])
+        try await Self.generate(against: provider) { h, id, done in
             #expect(done["status"] as? String == "succeeded", "\(done["error"] ?? "")")
             #expect((done["video"] as? [String: Any])?["content_type"] as? String == "application/octet-stream")
             let video = try await h.client.call("/api/v1/generations/\(id)/video", key: h.team.api_key)
