@@ -55,7 +55,8 @@ import Testing
             #expect(allowed.text.contains("# TYPE"))
         }
         try await TestEnv.withApp { client in
-            #expect(try await client.call("/metrics", key: nil).status == .ok, "open when no token is configured")
+            let open = try await client.call("/metrics", key: nil)
+            #expect(open.status == .ok, "open when no token is configured")
         }
     }
 
