@@ -75,6 +75,26 @@ final class FakeAimlProvider: Sendable {
         #expect(canary.connections == 0)
     }
 
+    @Test func theWorkerChecksTheStoredURLBeforeEverySubmit() async throws {
+        let canary = try await LoopbackServer.start { _ in .answer(200, contentType: "application/json", body: #"{"id": "x", "status": "queued"}"#) }
+        defer { Task { await canary.stop() } }
+        var options = PipelineHarness.Options()
+        options.provider = "aimlapi"
+        try await PipelineHarness.run(options) { h in
+            // The stored URL changed under the policy (as DNS can): plain http to a host the operator did not list.
+            try await h.sql { db, logger in
+                try await db.query("UPDATE provider_accounts SET base_url = \("http://localhost:\(canary.port)")", logger: logger)
+            }
+            let id = try await h.generate(#"{"provider": "aimlapi", "model": "veo-3.1-lite", "prompt": "a lighthouse", "duration": 4}"#)
+            let done = try await h.wait(id, for: ["succeeded", "failed", "submit_unknown"])
+            #expect(done["status"] as? String == "failed")
+            let error = done["error"] as? [String: Any]
+            #expect(error?["kind"] as? String == "invalid_request")
+            #expect((error?["message"] as? String)?.contains("outbound policy") == true, "\(error ?? [:])")
+        }
+        #expect(canary.connections == 0)
+    }
+
     @Test func checkNeverEchoesTheUpstreamBody() async throws {
         let upstream = try await LoopbackServer.start { _ in
             .answer(500, contentType: "text/html", body: "<html>internal-admin-panel token=hunter2-upstream</html>")
