@@ -17,7 +17,7 @@ struct HealthController {
         let pending_migrations: Int?
     }
 
-    func addRoutes(to router: Router<AppContext>) {
+    func addRoutes(to router: Gate<AppContext>) {
         router.get("healthz") { _, _ in ["status": "ok"] }
         router.get("readyz", use: ready)
         router.get("metrics") { _, _ in
