@@ -88,10 +88,9 @@ public struct AuthRepository: Sendable {
         // Hash even for unknown emails so response time does not reveal which emails exist.
         var valid = try await verify(password, hash: user?.1 ?? decoyHash)
         var team = requested
-        var usedInvite = false
         if !valid, let userID = user?.0, let (invited, hash) = try await openInvite(user: userID, team: requested) {
             valid = try await verify(password, hash: hash)
-            if valid { team = invited; usedInvite = true }
+            if valid { team = invited }
         }
         guard let (userID, _) = user, valid else {
             throw AppError(.unauthorized, "invalid_credentials", "Email or password is wrong.")
@@ -106,9 +105,11 @@ public struct AuthRepository: Sendable {
               let role = Role(rawValue: roleText) else {
             throw AppError(.forbidden, "no_team", "This account is not a member of that team.")
         }
-        if usedInvite {
-            try await db.query("UPDATE memberships SET invite_hash = NULL, invite_expires_at = NULL WHERE team_id = \(team) AND user_id = \(userID)", logger: logger)
-        }
+        // The one-time password is spent by the first sign-in to its team, whichever password was used.
+        try await db.query("""
+            UPDATE memberships SET invite_hash = NULL, invite_expires_at = NULL
+            WHERE team_id = \(team) AND user_id = \(userID) AND invite_hash IS NOT NULL
+            """, logger: logger)
         let token = RandomToken.make(bytes: 32)
         let csrf = RandomToken.make(bytes: 24)
         try await db.query("""
