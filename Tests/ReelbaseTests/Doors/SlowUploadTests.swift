@@ -41,4 +41,29 @@ import Testing
         // Nothing half-written became visible.
         #expect(try await Library.count("SELECT count(*) FROM assets WHERE team_id = '\(team.team_id)'") == 0)
     }
+
+    /// The server closes a connection that stops sending mid-body once the idle timeout passes.
+    @Test func aStalledBodyIsCutOffByTheIdleTimeout() async throws {
+        let team = try await TestEnv.makeTeam()
+        MetricsSetup.bootstrap()
+        var config = try TestEnv.config()
+        config.idleTimeoutSeconds = 1
+        let app = try await buildApplication(config, logger: TestEnv.logger)
+        try await app.test(.live) { client in
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: try #require(client.port)).get()
+            var buffer = channel.allocator.buffer(string: "POST /api/v1/assets HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer \(team.api_key)\r\nContent-Type: image/png\r\nContent-Length: 500000\r\n\r\n")
+            buffer.writeBytes(Library.uniquePNG(padding: 1000))
+            try await channel.writeAndFlush(buffer)
+            let closed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { try await channel.closeFuture.get(); return true }
+                group.addTask { try await Task.sleep(for: .seconds(10)); return false }
+                let first = try await group.next()!
+                group.cancelAll()
+                return first
+            }
+            #expect(closed)
+        }
+    }
 }
