@@ -64,7 +64,11 @@ struct GenerationController {
     }
 
     @Sendable func show(_ request: Request, context: ViewerContext) async throws -> Generation {
-        let identity = context.identity
+        try await current(context.identity, context)
+    }
+
+    /// The generation named in the path, as any gate's handler sees it.
+    private func current(_ identity: Identity, _ context: some RequestContext) async throws -> Generation {
         guard let generation = try await generations.find(team: identity.teamID, id: try context.pathID("id", "generation")) else {
             throw AppError.notFound("generation")
         }
@@ -88,7 +92,7 @@ struct GenerationController {
         switch try await generations.cancel(team: identity.teamID, id: id, actor: AuditActor(identity, ip: context.clientIP)) {
         case .notFound: throw AppError.notFound("generation")
         case .notCancellable(let state): throw AppError.conflict("A \(state.rawValue) generation cannot be cancelled.")
-        case .cancelled, .cancelRequested: return try await show(request, context: context)
+        case .cancelled, .cancelRequested: return try await current(identity, context)
         }
     }
 
@@ -108,7 +112,7 @@ struct GenerationController {
             throw AppError.notFound("generation")
         }
         guard state == .queued else { throw AppError.conflict("Only a submit_unknown generation can be retried; this one is \(state.rawValue). Use rerun for a new one.") }
-        return try await show(request, context: context)
+        return try await current(identity, context)
     }
 
     /// A new generation with the same prompt, inputs, parameters and seed (the provider's

@@ -52,7 +52,7 @@ import Testing
     @Test func oversizedGenerationFieldsAreNamedTogether() async throws {
         let team = try await TestEnv.makeTeam()
         try await TestEnv.withApp { client in
-            let ids = (0..<50).map { "\"\(UUID())\"" }.joined(separator: ",")
+            let ids = (0..<50).map { _ in "\"\(UUID())\"" }.joined(separator: ",")
             let negative = String(repeating: "n", count: 20_001)
             let response = try await client.call("/api/v1/generations", .post, key: team.api_key,
                                                  json: #"{"model": "veo-3.1-fast", "prompt": "kite", "negative_prompt": "\#(negative)", "reference_asset_ids": [\#(ids)]}"#)

@@ -33,7 +33,6 @@ import Testing
                       "DELETE /api/v1/members/:", "PATCH /api/v1/team", "PUT /api/v1/prices", "POST /api/v1/provider-accounts"] {
             #expect(owners.contains(route), "\(route)")
         }
-        try await db.shutdownGracefully()
     }
 
     @Test func editorsCannotCreateKeysNorRaiseOrRemoveBudgets() async throws {
