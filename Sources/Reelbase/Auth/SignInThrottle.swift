@@ -48,7 +48,7 @@ struct SignInThrottle: Sendable {
                 WHERE email_key = \(key) AND ip <> \(address) AND updated_at > now() - \(window) * interval '1 minute')::int8,
               (SELECT coalesce(sum(attempts), 0) FROM sign_in_throttle
                 WHERE ip = \(address) AND email_key <> \(key) AND updated_at > now() - \(window) * interval '1 minute')::int8
-            FROM bump
+            FROM bump b
             """, logger: logger)
         guard let (refused, wait, known, accountTries, addressTries) = try await rows.decode((Bool, Int64, Bool, Int64, Int64).self).firstElement() else { return }
         if refused {

@@ -133,7 +133,7 @@ import Testing
             #expect(Set(ja.keys) == Set(jb.keys))
             let (ma, mb) = (try #require(ja["member"] as? [String: Any]), try #require(jb["member"] as? [String: Any]))
             #expect(Set(ma.keys) == Set(mb.keys))
-            #expect(ma["name"] is NSNull && mb["name"] is NSNull)
+            #expect(ma["name"] == nil && mb["name"] == nil)
             for (email, body) in [(elsewhere.owner_email, ja), (fresh, jb)] {
                 let password = try #require(body["generated_password"] as? String)
                 let signIn = try await client.call("/api/v1/session", .post, key: nil,
