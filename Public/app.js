@@ -154,9 +154,8 @@ views.members = async (root) => {
       const added = await api("/members", { method: "POST", body: { email: data.get("email"), role: data.get("role") } });
       const notice = $("#new-member", root);
       notice.hidden = false;
-      notice.replaceChildren(added.generated_password
-        ? el("span", {}, `Account created. Give ${added.member.email} this password (shown once): `, el("code", {}, added.generated_password))
-        : `${added.member.email} already had an account and now belongs to this team.`);
+      notice.replaceChildren(el("span", {}, `Added. Give ${added.member.email} this one-time password (shown once; it opens this team once, within 7 days): `,
+        el("code", {}, added.generated_password)));
       event.target.reset();
       load();
     } catch (err) { showError(err); }

@@ -21,6 +21,12 @@ public struct AppConfig: Sendable {
     public var maxVideoBytes: Int
     public var worker: WorkerSettings
     public var maxUploadBytes: Int
+    /// A connection silent this long is closed (also mid-body), and a body must arrive within
+    /// `bodyDeadline` of its request's start: slow senders cannot pile up.
+    public var idleTimeoutSeconds: Int
+    public var bodyDeadlineSeconds: Int
+    /// Take the client address from `X-Forwarded-For` (its last entry): only behind a proxy you run.
+    public var trustForwardedFor: Bool
     /// Cookies get `Secure` unless the operator serves plain HTTP on purpose (local dev).
     public var secureCookies: Bool
     /// The instance's public base URL (`REELBASE_PUBLIC_URL`); https turns on HSTS and Secure cookies.
@@ -185,6 +191,9 @@ public struct AppConfig: Sendable {
             maxVideoBytes: int("REELBASE_MAX_VIDEO_BYTES", default: 512 << 20, range: 1024...(4 << 30)),
             worker: worker,
             maxUploadBytes: int("REELBASE_MAX_UPLOAD_BYTES", default: 20 << 20, range: 1024...(1 << 30)),
+            idleTimeoutSeconds: int("REELBASE_IDLE_TIMEOUT_SECONDS", default: 30, range: 1...3600),
+            bodyDeadlineSeconds: int("REELBASE_BODY_DEADLINE_SECONDS", default: 120, range: 1...86400),
+            trustForwardedFor: bool("REELBASE_TRUST_FORWARDED_FOR", default: false),
             secureCookies: bool("REELBASE_SECURE_COOKIES", default: false) || publicURL?.scheme?.lowercased() == "https",
             publicURL: publicURL,
             outbound: outbound,

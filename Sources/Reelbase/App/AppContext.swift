@@ -16,17 +16,19 @@ public struct AppContext: RequestContext {
         self.clientIP = source.channel.remoteAddress?.ipAddress
     }
 
+    /// Rebuilds a parent context from a gated one (see `GatedContext.atLeast`).
+    init(coreContext: CoreRequestContextStorage, requestID: String, clientIP: String?) {
+        self.coreContext = coreContext
+        self.requestID = requestID
+        self.clientIP = clientIP
+    }
+
     /// JSON bodies are small; uploads stream with their own limit.
-    public var maxUploadSize: Int { 1 << 20 }
+    static let jsonBodyLimit = 1 << 20
+    public var maxUploadSize: Int { Self.jsonBodyLimit }
 
     public var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
     public var responseEncoder: JSONEncoder { JSONEncoder.api }
-
-    /// The caller, or 401. Every route behind the auth middleware uses this.
-    public func requireIdentity() throws -> Identity {
-        guard let identity else { throw AppError.unauthenticated }
-        return identity
-    }
 }
 
 /// Decodes JSON bodies and insists on a JSON content type, so a form post cannot sneak in.
@@ -41,6 +43,7 @@ public struct APIRequestDecoder: RequestDecoder {
             throw AppError(.unsupportedMediaType, "unsupported_media_type", "Send JSON with `Content-Type: application/json`.")
         }
         guard buffer.readableBytes > 0 else { throw AppError.badRequest("The request body is empty; this endpoint expects JSON.") }
+        if NulGuard.jsonHasNul(buffer.readableBytesView) { throw NulGuard.refusal("the JSON body") }
         return try JSONDecoder.api.decode(T.self, from: buffer)
     }
 }

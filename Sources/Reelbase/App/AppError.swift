@@ -43,7 +43,9 @@ public struct AppError: Error, HTTPResponseError, Sendable {
     func response(requestID: String?) throws -> Response {
         let body = Body(error: .init(code: code, message: message, details: details, request_id: requestID))
         let data = try JSONEncoder.api.encode(body)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if case .number(let seconds)? = details?["retry_after_seconds"] { headers[.retryAfter] = String(Int(seconds)) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
@@ -121,4 +123,5 @@ extension HTTPField.Name {
     static let requestID = HTTPField.Name("X-Request-Id")!
     static let csrfToken = HTTPField.Name("X-CSRF-Token")!
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
 }

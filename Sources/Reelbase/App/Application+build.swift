@@ -18,6 +18,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger) async throws -
 
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "reelbase"),
         logger: logger
     )
@@ -33,7 +34,7 @@ public func buildApplication(_ config: AppConfig, logger: Logger) async throws -
 
 /// Every repository and controller, wired to one router.
 public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Migrations, clients: ProviderClientFactory, logger: Logger,
-                        importFetcher: SafeURLFetcher? = nil) throws -> Router<AppContext> {
+                        importFetcher: SafeURLFetcher? = nil, ledger: RouteLedger = RouteLedger()) throws -> Router<AppContext> {
     let secrets = SecretBox(key: config.secretKey)
     let catalog = ModelCatalog.standard(aimlModelID: config.aimlModelID)
     let audit = AuditRepository(db: db, secrets: secrets, logger: logger)
@@ -47,32 +48,32 @@ public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Mig
 
     let router = Router(context: AppContext.self)
     router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: config.servesHTTPS))
-    router.add(middleware: RequestMiddleware())
+    router.add(middleware: RequestMiddleware(trustForwardedFor: config.trustForwardedFor))
+    router.add(middleware: BodyDeadlineMiddleware(limit: .seconds(config.bodyDeadlineSeconds)))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: FileMiddleware(config.publicPath, searchForIndexHtml: true))
 
-    HealthController(db: db, migrations: migrations, registry: MetricsSetup.registry, metricsToken: config.metricsToken, logger: logger).addRoutes(to: router)
+    HealthController(db: db, migrations: migrations, registry: MetricsSetup.registry, metricsToken: config.metricsToken, logger: logger)
+        .addRoutes(to: Gate(group: router.group(), prefix: "", name: "public", ledger: ledger))
 
     let api = router.group("api/v1")
     let openAPI = OpenAPIDocument.build()
-    api.get("openapi.json") { _, _ in openAPI }
-    let sessions = SessionController(auth: auth, teams: teams, secureCookies: config.secureCookies)
-    sessions.addPublicRoutes(to: api)
-
     let authed = router.group("api/v1").add(middleware: AuthMiddleware(auth: auth))
-    sessions.addRoutes(to: authed)
-    MeController(teams: teams, demoMode: config.demoMode).addRoutes(to: authed)
-    MemberController(teams: teams).addRoutes(to: authed)
-    APIKeyController(keys: keys).addRoutes(to: authed)
-    AuditController(audit: audit).addRoutes(to: authed)
-    ProviderAccountController(accounts: accounts, credits: credits, clients: clients, alerts: alerts).addRoutes(to: authed)
-    PricingController(prices: prices, catalog: catalog).addRoutes(to: authed)
-    CreditController(credits: credits).addRoutes(to: authed)
-    addLibraryRoutes(to: authed, config: config, db: db, audit: audit, importFetcher: importFetcher, logger: logger)
-    addGenerationRoutes(to: authed, config: config, db: db, audit: audit, accounts: accounts, prices: prices, catalog: catalog, logger: logger)
-    SpendController(spend: SpendRepository(db: db, logger: logger)).addRoutes(to: authed)
-    AlertController(alerts: alerts).addRoutes(to: authed)
-    TeamController(teams: teams).addRoutes(to: authed)
+    let gates = Gates(publicGroup: api, authed: authed, prefix: "api/v1", ledger: ledger)
+    gates.open.get("openapi.json") { _, _ in openAPI }
+    SessionController(auth: auth, teams: teams, secureCookies: config.secureCookies).addRoutes(to: gates)
+    MeController(teams: teams, demoMode: config.demoMode).addRoutes(to: gates)
+    MemberController(teams: teams).addRoutes(to: gates)
+    APIKeyController(keys: keys).addRoutes(to: gates)
+    AuditController(audit: audit).addRoutes(to: gates)
+    ProviderAccountController(accounts: accounts, credits: credits, clients: clients, alerts: alerts).addRoutes(to: gates)
+    PricingController(prices: prices, catalog: catalog).addRoutes(to: gates)
+    CreditController(credits: credits).addRoutes(to: gates)
+    addLibraryRoutes(to: gates, config: config, db: db, audit: audit, importFetcher: importFetcher, logger: logger)
+    addGenerationRoutes(to: gates, config: config, db: db, audit: audit, accounts: accounts, prices: prices, catalog: catalog, logger: logger)
+    SpendController(spend: SpendRepository(db: db, logger: logger)).addRoutes(to: gates)
+    AlertController(alerts: alerts).addRoutes(to: gates)
+    TeamController(teams: teams).addRoutes(to: gates)
     return router
 }
 

@@ -48,7 +48,7 @@ extension Request {
     }
 }
 
-extension AppContext {
+extension RequestContext {
     /// A path id; a malformed one is as unknown as a missing one (404).
     func pathID(_ name: String = "id", _ what: String) throws -> UUID {
         guard let raw = parameters.get(name), let id = UUID(uuidString: raw) else { throw AppError.notFound(what) }

@@ -6,6 +6,7 @@ import Logging
 /// logger and the response, and turns every thrown error into the API's one error shape.
 struct RequestMiddleware: RouterMiddleware {
     typealias Context = AppContext
+    var trustForwardedFor = false
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -13,9 +14,14 @@ struct RequestMiddleware: RouterMiddleware {
         let id = (1...128).contains(incoming.count) && incoming.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
             ? incoming : UUID().uuidString.lowercased()
         context.requestID = id
+        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").last {
+            context.clientIP = forwarded.trimmingCharacters(in: .whitespaces)
+        }
         context.logger[metadataKey: "request_id"] = .string(id)
         var response: Response
         do {
+            // PostgreSQL text cannot hold U+0000: refuse it here, once, for every route.
+            if NulGuard.uriHasNul(request.uri.description) { throw NulGuard.refusal("the URL") }
             response = try await next(request, context)
         } catch {
             if let appError = AppError.from(error) {

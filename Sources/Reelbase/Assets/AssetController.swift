@@ -12,14 +12,13 @@ struct AssetController {
 
     static let acceptedTypes: Set<String> = ["image/png", "image/jpeg", "image/webp"]
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("assets", use: list).post("assets", use: upload).post("assets/import", use: importURL)
-        group.get("assets/:id", use: show).delete("assets/:id", use: delete)
-        group.get("assets/:id/content", use: content)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("assets", use: list).get("assets/:id", use: show).get("assets/:id/content", use: content)
+        gates.editor.post("assets", use: upload).post("assets/import", use: importURL).delete("assets/:id", use: delete)
     }
 
-    @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<Asset> {
-        let identity = try context.requireIdentity()
+    @Sendable func list(_ request: Request, context: ViewerContext) async throws -> Page<Asset> {
+        let identity = context.identity
         let limit = try request.pageLimit()
         let filter = AssetRepository.Filter(role: try AssetRole.parse(request.query("role")), tag: request.query("tag"),
                                             campaign: try request.queryUUID("campaign_id"))
@@ -28,9 +27,8 @@ struct AssetController {
 
     /// The raw image as the body (metadata in the query string) or multipart field `file`.
     /// 201 for a new asset, 200 with the existing one when the team already has these bytes.
-    @Sendable func upload(_ request: Request, context: AppContext) async throws -> EditedResponse<Asset> {
-        let identity = try context.requireIdentity()
-        try identity.require(.editor, to: "upload assets")
+    @Sendable func upload(_ request: Request, context: EditorContext) async throws -> EditedResponse<Asset> {
+        let identity = context.identity
         let limit = intake.maxBytes
         let contentType = request.headers[.contentType] ?? ""
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
@@ -66,9 +64,8 @@ struct AssetController {
 
     /// Fetches an https URL (never a private, loopback, link-local or metadata address, also
     /// after redirects) and keeps the image like an upload.
-    @Sendable func importURL(_ request: Request, context: AppContext) async throws -> EditedResponse<Asset> {
-        let identity = try context.requireIdentity()
-        try identity.require(.editor, to: "import assets")
+    @Sendable func importURL(_ request: Request, context: EditorContext) async throws -> EditedResponse<Asset> {
+        let identity = context.identity
         let body = try await request.decode(as: ImportAsset.self, context: context)
         var metadata = try AssetMetadata(role: body.role, name: body.name, tags: body.tags, campaign: body.campaign_id)
         metadata.sourceURL = String(body.url.prefix(2000))
@@ -84,15 +81,15 @@ struct AssetController {
         return EditedResponse(status: outcome.created ? .created : .ok, response: outcome.asset)
     }
 
-    @Sendable func show(_ request: Request, context: AppContext) async throws -> Asset {
-        let identity = try context.requireIdentity()
+    @Sendable func show(_ request: Request, context: ViewerContext) async throws -> Asset {
+        let identity = context.identity
         guard let asset = try await assets.find(team: identity.teamID, id: try context.pathID("id", "asset")) else { throw AppError.notFound("asset") }
         return asset
     }
 
     /// The bytes, streamed from the blob store, with the type found at upload (never the sender's label).
-    @Sendable func content(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func content(_ request: Request, context: ViewerContext) async throws -> Response {
+        let identity = context.identity
         let id = try context.pathID("id", "asset")
         guard let asset = try await assets.find(team: identity.teamID, id: id),
               let blobID = try await assets.blobID(team: identity.teamID, asset: id),
@@ -101,10 +98,9 @@ struct AssetController {
                                                             name: "asset-\(id.uuidString.lowercased())", request: request)
     }
 
-    @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func delete(_ request: Request, context: EditorContext) async throws -> Response {
+        let identity = context.identity
         let id = try context.pathID("id", "asset")
-        try identity.require(.editor, to: "delete assets")
         guard let blob = try await assets.delete(team: identity.teamID, id: id, actor: AuditActor(identity, ip: context.clientIP)) else {
             throw AppError.notFound("asset")
         }

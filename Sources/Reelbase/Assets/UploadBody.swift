@@ -89,7 +89,10 @@ struct MultipartFileBody<Source: AsyncSequence>: AsyncSequence where Source.Elem
         }
         parser.onPartComplete = {
             if fields.currentName == "file" { fields.fileParts += 1 }
-            else if let name = fields.currentName { fields.values[name] = String(decoding: fields.currentValue, as: UTF8.self) }
+            else if let name = fields.currentName {
+                if fields.currentValue.contains(0) { fields.problem = NulGuard.refusal("a multipart field") }
+                fields.values[name] = String(decoding: fields.currentValue, as: UTF8.self)
+            }
             fields.currentName = nil
             fields.currentValue = []
         }

@@ -5,12 +5,12 @@ import Hummingbird
 struct AuditController {
     let audit: AuditRepository
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("audit", use: list).get("audit/verify", use: verify)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("audit", use: list).get("audit/verify", use: verify)
     }
 
-    @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<AuditEntry> {
-        let identity = try context.requireIdentity()
+    @Sendable func list(_ request: Request, context: ViewerContext) async throws -> Page<AuditEntry> {
+        let identity = context.identity
         var filter = AuditRepository.Filter()
         filter.actorID = try request.queryUUID("actor")
         filter.action = request.query("action")
@@ -24,8 +24,8 @@ struct AuditController {
         return Page(data: entries, next_cursor: entries.count == limit ? entries.last.map { String($0.seq) } : nil)
     }
 
-    @Sendable func verify(_ request: Request, context: AppContext) async throws -> AuditRepository.Verification {
-        let identity = try context.requireIdentity()
+    @Sendable func verify(_ request: Request, context: ViewerContext) async throws -> AuditRepository.Verification {
+        let identity = context.identity
         return try await audit.verify(team: identity.teamID)
     }
 }

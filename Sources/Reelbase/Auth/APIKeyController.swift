@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 
-/// `GET/POST /api-keys`, `DELETE /api-keys/{id}`. Viewers may look but not create or revoke.
+/// `GET /api-keys` (everyone in the team), `POST /api-keys` and `DELETE /api-keys/{id}` (owners).
+/// A key acts with the lower of its own role and its creator's current role (see `AuthRepository`).
 struct APIKeyController {
     let keys: APIKeyRepository
 
@@ -16,18 +17,18 @@ struct APIKeyController {
         let key: String
     }
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("api-keys", use: list).post("api-keys", use: create).delete("api-keys/:id", use: revoke)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("api-keys", use: list)
+        gates.owner.post("api-keys", use: create).delete("api-keys/:id", use: revoke)
     }
 
-    @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<APIKeyRecord> {
-        let identity = try context.requireIdentity()
+    @Sendable func list(_ request: Request, context: ViewerContext) async throws -> Page<APIKeyRecord> {
+        let identity = context.identity
         return Page(data: try await keys.list(team: identity.teamID), next_cursor: nil)
     }
 
-    @Sendable func create(_ request: Request, context: AppContext) async throws -> EditedResponse<CreatedKey> {
-        let identity = try context.requireIdentity()
-        try identity.require(.editor, to: "create API keys")
+    @Sendable func create(_ request: Request, context: OwnerContext) async throws -> EditedResponse<CreatedKey> {
+        let identity = context.identity
         let body = try await request.decode(as: CreateKey.self, context: context)
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...200).contains(name.count) else { throw AppError.validation("`name` must be 1 to 200 characters.") }
@@ -40,9 +41,8 @@ struct APIKeyController {
         return EditedResponse(status: .created, response: CreatedKey(api_key: record, key: secret))
     }
 
-    @Sendable func revoke(_ request: Request, context: AppContext) async throws -> APIKeyRecord {
-        let identity = try context.requireIdentity()
-        try identity.require(.editor, to: "revoke API keys")
+    @Sendable func revoke(_ request: Request, context: OwnerContext) async throws -> APIKeyRecord {
+        let identity = context.identity
         let id = try context.pathID("id", "API key")
         guard let record = try await keys.revoke(team: identity.teamID, id: id, maxRole: identity.role,
                                                  actor: AuditActor(identity, ip: context.clientIP)) else {

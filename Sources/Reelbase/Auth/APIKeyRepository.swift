@@ -59,6 +59,7 @@ struct APIKeyRepository: Sendable {
                 UPDATE api_keys SET revoked_at = now() WHERE team_id = \(team) AND id = \(id)
                 RETURNING id, name, prefix, role, created_by, created_at, last_used_at, revoked_at
                 """, logger: logger)
+            try await TeamRepository.notifyAuthChanged(team: team, apiKey: id, on: conn, logger: logger)
             try await audit.append(AuditEvent("api_key.revoked", target: "api_key", id: id.uuidString, details: ["name": .string(existing.name)]),
                                    team: team, actor: actor, on: conn)
             return try await Self.records(updated).first

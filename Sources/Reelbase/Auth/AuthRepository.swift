@@ -11,6 +11,7 @@ public struct AuthRepository: Sendable {
     let bcryptCost: UInt8
     /// A real hash to check against when the email is unknown, so both paths cost the same.
     let decoyHash: String
+    let throttle: SignInThrottle
     static let sessionLifetime: TimeInterval = 14 * 24 * 3600
 
     public init(db: PostgresClient, logger: Logger, bcryptCost: UInt8) {
@@ -18,22 +19,30 @@ public struct AuthRepository: Sendable {
         self.logger = logger
         self.bcryptCost = bcryptCost
         self.decoyHash = Bcrypt.hash(RandomToken.make(), cost: bcryptCost)
+        self.throttle = SignInThrottle(db: db, logger: logger)
     }
 
+    /// A key acts with the lower of its own role and its creator's CURRENT role in the key's
+    /// team; a key whose creator is no longer a member (or was deleted) is refused. A cache in
+    /// front of this must forget a key when it is revoked and every key of a person whose
+    /// membership changes role or is removed (`pg_notify` channel `reelbase_auth_changed`).
     func identity(forAPIKey key: String) async throws -> Identity? {
         guard let prefix = APIKeyFormat.prefix(of: key) else { return nil }
         let rows = try await db.query("""
-            SELECT id, team_id, role, created_by, secret_sha256, revoked_at IS NOT NULL
-            FROM api_keys WHERE prefix = \(prefix)
+            SELECT k.id, k.team_id, k.role, k.created_by, k.secret_sha256, k.revoked_at IS NOT NULL, m.role
+            FROM api_keys k LEFT JOIN memberships m ON m.team_id = k.team_id AND m.user_id = k.created_by
+            WHERE k.prefix = \(prefix)
             """, logger: logger)
-        guard let (id, team, role, createdBy, digest, revoked) = try await rows.decode((UUID, UUID, String, UUID?, Data, Bool).self).firstElement(),
-              !revoked, Digests.constantTimeEqual(digest, Digests.sha256(key)), let role = Role(rawValue: role) else { return nil }
+        guard let (id, team, keyRole, createdBy, digest, revoked, creatorRole)
+                = try await rows.decode((UUID, UUID, String, UUID?, Data, Bool, String?).self).firstElement(),
+              !revoked, Digests.constantTimeEqual(digest, Digests.sha256(key)),
+              let keyRole = Role(rawValue: keyRole), let creatorRole = creatorRole.flatMap(Role.init(rawValue:)) else { return nil }
         // Recorded at most once a minute per key, so reads stay reads.
         try await db.query("""
             UPDATE api_keys SET last_used_at = now()
             WHERE id = \(id) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
             """, logger: logger)
-        return Identity(teamID: team, role: role, actor: .apiKey(id: id, createdBy: createdBy), csrfToken: nil)
+        return Identity(teamID: team, role: min(keyRole, creatorRole), actor: .apiKey(id: id, createdBy: createdBy), csrfToken: nil)
     }
 
     func identity(forSession token: String) async throws -> Identity? {
@@ -47,6 +56,21 @@ public struct AuthRepository: Sendable {
         return Identity(teamID: team, role: role, actor: .user(user), csrfToken: csrf)
     }
 
+    private func verify(_ password: String, hash: String) async throws -> Bool {
+        try await WorkSlots.passwordChecks.run {
+            try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        }
+    }
+
+    private func openInvite(user: UUID, team: UUID?) async throws -> (UUID, String)? {
+        let rows = try await db.query("""
+            SELECT team_id, invite_hash FROM memberships
+            WHERE user_id = \(user) AND invite_hash IS NOT NULL AND invite_expires_at > now() AND (\(team)::uuid IS NULL OR team_id = \(team))
+            ORDER BY created_at DESC LIMIT 1
+            """, logger: logger)
+        return try await rows.decode((UUID, String).self).firstElement()
+    }
+
     public func hashPassword(_ password: String) async throws -> String {
         let cost = bcryptCost
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
@@ -54,32 +78,38 @@ public struct AuthRepository: Sendable {
 
     struct SignIn { let token: String; let csrf: String; let user: UUID; let team: UUID; let role: Role }
 
-    /// Checks the password (bcrypt, off the event loop) and opens a session in the chosen team.
-    func signIn(email: String, password: String, team requested: UUID?) async throws -> SignIn {
-        let recentFailures = try await db.query("""
-            SELECT count(*) FROM login_failures WHERE lower(email) = lower(\(email)) AND failed_at > now() - interval '15 minutes'
-            """, logger: logger)
-        if let count = try await recentFailures.decode(Int.self).firstElement(), count >= 10 {
-            throw AppError(.tooManyRequests, "too_many_attempts", "Too many failed sign-ins for this email; wait 15 minutes.")
-        }
+    /// Checks the password (bcrypt, off the event loop, a bounded number at once) and opens a
+    /// session in the chosen team. A membership's one-time password (see `TeamRepository.addMember`)
+    /// also opens a session, in that team only, and is used up.
+    func signIn(email: String, password: String, team requested: UUID?, ip: String?) async throws -> SignIn {
+        try await throttle.admit(email: email, ip: ip)
         let rows = try await db.query("SELECT id, password_hash FROM users WHERE lower(email) = lower(\(email))", logger: logger)
         let user = try await rows.decode((UUID, String).self).firstElement()
         // Hash even for unknown emails so response time does not reveal which emails exist.
-        let stored = user?.1 ?? decoyHash
-        let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: stored) }
+        var valid = try await verify(password, hash: user?.1 ?? decoyHash)
+        var team = requested
+        if !valid, let userID = user?.0, let (invited, hash) = try await openInvite(user: userID, team: requested) {
+            valid = try await verify(password, hash: hash)
+            if valid { team = invited }
+        }
         guard let (userID, _) = user, valid else {
-            try await db.query("INSERT INTO login_failures (email) VALUES (\(email))", logger: logger)
             throw AppError(.unauthorized, "invalid_credentials", "Email or password is wrong.")
         }
+        try await throttle.succeeded(email: email, ip: ip)
         let memberships = try await db.query("""
             SELECT team_id, role FROM memberships WHERE user_id = \(userID)
-              AND (\(requested)::uuid IS NULL OR team_id = \(requested))
+              AND (\(team)::uuid IS NULL OR team_id = \(team))
             ORDER BY created_at LIMIT 1
             """, logger: logger)
         guard let (team, roleText) = try await memberships.decode((UUID, String).self).firstElement(),
               let role = Role(rawValue: roleText) else {
             throw AppError(.forbidden, "no_team", "This account is not a member of that team.")
         }
+        // The one-time password is spent by the first sign-in to its team, whichever password was used.
+        try await db.query("""
+            UPDATE memberships SET invite_hash = NULL, invite_expires_at = NULL
+            WHERE team_id = \(team) AND user_id = \(userID) AND invite_hash IS NOT NULL
+            """, logger: logger)
         let token = RandomToken.make(bytes: 32)
         let csrf = RandomToken.make(bytes: 24)
         try await db.query("""

@@ -28,11 +28,4 @@ public struct Identity: Sendable {
         case .apiKey(_, let createdBy): createdBy
         }
     }
-
-    /// Throws 403 unless the caller's role is at least `role`.
-    public func require(_ minimum: Role, to action: String) throws {
-        guard role >= minimum else {
-            throw AppError.forbidden("Your role (\(role.rawValue)) cannot \(action); it needs \(minimum.rawValue) or higher.")
-        }
-    }
 }

@@ -22,17 +22,18 @@ struct SessionController {
         let csrf_token: String
     }
 
-    func addPublicRoutes(to group: RouterGroup<AppContext>) {
-        group.post("session", use: signIn)
-    }
-
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.delete("session", use: signOut)
+    func addRoutes(to gates: Gates) {
+        gates.open.post("session", use: signIn)
+        gates.viewer.delete("session", use: signOut)
     }
 
     @Sendable func signIn(_ request: Request, context: AppContext) async throws -> Response {
         let body = try await request.decode(as: SignInRequest.self, context: context)
-        let session = try await auth.signIn(email: body.email, password: body.password, team: body.team_id)
+        var problems: [String] = []
+        if body.email.isEmpty || body.email.count > 254 { problems.append("`email` must be 1 to 254 characters.") }
+        if body.password.isEmpty || body.password.utf8.count > 1024 { problems.append("`password` must be 1 to 1024 bytes.") }
+        if !problems.isEmpty { throw AppError.validation(problems.joined(separator: " "), details: ["problems": .array(problems.map(JSONValue.string))]) }
+        let session = try await auth.signIn(email: body.email, password: body.password, team: body.team_id, ip: context.clientIP)
         let info = SessionInfo(user_id: session.user, team_id: session.team, team_name: try await teams.name(of: session.team),
                                role: session.role, csrf_token: session.csrf)
         var response = try info.response(from: request, context: context)
@@ -42,7 +43,7 @@ struct SessionController {
         return response
     }
 
-    @Sendable func signOut(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func signOut(_ request: Request, context: ViewerContext) async throws -> Response {
         if let token = request.cookies[AuthMiddleware.cookieName]?.value { try await auth.signOut(token: token) }
         var response = Response(status: .noContent)
         response.setCookie(Cookie(name: AuthMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))

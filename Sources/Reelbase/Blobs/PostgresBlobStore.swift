@@ -4,9 +4,9 @@ import Logging
 import NIOCore
 import PostgresNIO
 
-/// Blobs as rows of ~256 KiB `bytea` chunks. An upload is written inside one transaction, so a
-/// body that fails half-way (too large, client gone) leaves no trace; a range read fetches only
-/// the chunks it covers, one query per chunk, without holding a connection between them.
+/// Blobs as rows of ~256 KiB `bytea` chunks. An upload holds no connection while it waits for
+/// the sender and is invisible until complete (see `put`); a range read fetches only the chunks
+/// it covers, one query per chunk, without holding a connection between them.
 public struct PostgresBlobStore: BlobStore {
     public static let defaultChunkSize = 256 * 1024
 
@@ -20,22 +20,24 @@ public struct PostgresBlobStore: BlobStore {
         self.chunkSize = chunkSize
     }
 
+    /// Each chunk is written in its own short statement as it arrives, so no connection waits
+    /// on a slow sender; the blob becomes readable only when the last statement sets its digest.
+    /// A body that fails half-way is deleted; one whose process died is pruned by age.
     public func put<Body: AsyncSequence>(team: UUID, contentType: String, maxBytes: Int, from body: Body) async throws -> StoredBlob
         where Body.Element == ByteBuffer {
         let id = UUID()
-        let chunkSize = chunkSize
-        let logger = logger
-        return try await db.transaction(logger: logger) { conn in
-            try await conn.query("""
-                INSERT INTO blobs (id, team_id, content_type, chunk_size) VALUES (\(id), \(team), \(contentType), \(chunkSize))
-                """, logger: logger)
+        if Int.random(in: 0..<64) == 0 { try? await pruneIncomplete() }  // cheap enough to do now and then, here
+        try await db.query("""
+            INSERT INTO blobs (id, team_id, content_type, chunk_size) VALUES (\(id), \(team), \(contentType), \(chunkSize))
+            """, logger: logger)
+        do {
             var hasher = SHA256()
             var size: Int64 = 0
             var pending = ByteBuffer()
             pending.reserveCapacity(chunkSize)
             var index = 0
             func flush() async throws {
-                try await conn.query("""
+                try await db.query("""
                     INSERT INTO blob_chunks (team_id, blob_id, index, bytes) VALUES (\(team), \(id), \(index), \(pending))
                     """, logger: logger)
                 index += 1
@@ -53,9 +55,22 @@ public struct PostgresBlobStore: BlobStore {
             }
             if pending.readableBytes > 0 { try await flush() }
             let digest = Data(hasher.finalize())
-            try await conn.query("UPDATE blobs SET sha256 = \(digest), size = \(size) WHERE id = \(id) AND team_id = \(team)", logger: logger)
+            try await db.query("UPDATE blobs SET sha256 = \(digest), size = \(size) WHERE id = \(id) AND team_id = \(team)", logger: logger)
             return StoredBlob(id: id, sha256: digest, size: size, contentType: contentType)
+        } catch {
+            // Not cancelled with the request that failed: the half-written rows must go.
+            let (db, logger) = (db, logger)
+            Task { try? await db.query("DELETE FROM blobs WHERE team_id = \(team) AND id = \(id)", logger: logger) }
+            throw error
         }
+    }
+
+    /// Removes blobs whose upload never finished (the process died mid-way), after `age`.
+    public func pruneIncomplete(olderThan age: Duration = .seconds(3600)) async throws {
+        let seconds = Double(age.components.seconds)
+        try await db.query("""
+            DELETE FROM blobs WHERE sha256 IS NULL AND created_at < now() - \(seconds) * interval '1 second'
+            """, logger: logger)
     }
 
     public func info(team: UUID, id: UUID) async throws -> StoredBlob? {

@@ -20,7 +20,7 @@ struct CampaignRepository: Sendable {
 
     func create(team: UUID, _ input: NewCampaign, createdBy: UUID?, actor: AuditActor) async throws -> Campaign {
         let name = try LibraryInput.name(input.name)
-        let description = input.description ?? ""
+        let description = try LibraryInput.description(input.description) ?? ""
         let budget = try LibraryInput.budget(input.budget_usd?.value)
         let tags = try LibraryInput.tags(input.tags)
         let id = try await db.transaction(logger: logger) { conn in
@@ -54,13 +54,24 @@ struct CampaignRepository: Sendable {
             """)
     }
 
-    func update(team: UUID, id: UUID, _ changes: CampaignChanges, actor: AuditActor) async throws -> Campaign? {
+    /// Editors may lower a budget or set one where there was none; raising or removing one takes
+    /// an owner (`mayRaiseBudget`), checked against the row locked in the same transaction.
+    func update(team: UUID, id: UUID, _ changes: CampaignChanges, mayRaiseBudget: Bool, actor: AuditActor) async throws -> Campaign? {
+        let newName = try changes.name.map { try LibraryInput.name($0) }
+        let newDescription = try LibraryInput.description(changes.description)
+        let newTags = try changes.tags.map { try LibraryInput.tags($0) }
+        if case .value(let value) = changes.budget_usd { _ = try LibraryInput.budget(value.value) }
         guard let current = try await find(team: team, id: id) else { return nil }
-        let name = try changes.name.map { try LibraryInput.name($0) } ?? current.name
-        let description = changes.description ?? current.description
-        let budget = try LibraryInput.budget(changes.budget_usd.map(\.value).resolve(current.budget_usd))
-        let tags = try changes.tags.map { try LibraryInput.tags($0) } ?? current.tags
+        let name = newName ?? current.name
+        let description = newDescription ?? current.description
+        let tags = newTags ?? current.tags
         let updated = try await db.transaction(logger: logger) { conn in
+            let locked = try await conn.query("SELECT budget_usd FROM campaigns WHERE team_id = \(team) AND id = \(id) FOR UPDATE", logger: logger)
+            guard let (lockedBudget) = try await locked.decode(Decimal?.self).firstElement() else { return false }
+            let budget = try LibraryInput.budget(changes.budget_usd.map(\.value).resolve(lockedBudget))
+            if !mayRaiseBudget, let old = lockedBudget, budget.map({ $0 > old }) ?? true {
+                throw AppError.forbidden("Only an owner can raise or remove a campaign budget; an editor may lower it.")
+            }
             let rows = try await conn.query("""
                 UPDATE campaigns SET name = \(name), description = \(description), budget_usd = \(budget), tags = \(tags),
                                      updated_at = clock_timestamp()
@@ -70,7 +81,7 @@ struct CampaignRepository: Sendable {
             var details: [String: JSONValue] = [:]
             if name != current.name { details["name"] = .string(name) }
             if description != current.description { details["description"] = .string(description) }
-            if budget != current.budget_usd { details["budget_usd"] = budget.map { .string("\($0)") } ?? .null }
+            if budget != lockedBudget { details["budget_usd"] = budget.map { .string("\($0)") } ?? .null }
             if tags != current.tags { details["tags"] = .array(tags.map { .string($0) }) }
             try await audit.append(AuditEvent("campaign.updated", target: "campaign", id: id.uuidString, details: .object(details)),
                                    team: team, actor: actor, on: conn)

@@ -11,7 +11,7 @@ enum CampaignOperations {
                      body: Schema.object(campaignFields, required: ["name"]),
                      responses: [201: "Created", 403: "Viewers cannot create", 422: "Invalid name, budget or tags"]),
         APIOperation("GET", "/api/v1/campaigns/{id}", "One campaign", tag: "campaigns", responses: [200: "The campaign", 404: "No such campaign in this team"]),
-        APIOperation("PATCH", "/api/v1/campaigns/{id}", "Change name, description, budget (null removes it) or tags", tag: "campaigns",
+        APIOperation("PATCH", "/api/v1/campaigns/{id}", "Change name, description, budget (null removes it; raising or removing a budget takes an owner) or tags", tag: "campaigns",
                      body: Schema.object(campaignFields), responses: [200: "Changed", 404: "No such campaign in this team", 422: "Invalid values"]),
         APIOperation("POST", "/api/v1/campaigns/{id}/archive", "Archive a campaign: hidden from the default list, kept for reports", tag: "campaigns",
                      responses: [200: "Archived", 404: "No such campaign in this team"]),

@@ -5,12 +5,12 @@ import Hummingbird
 struct CreditController {
     let credits: CreditRepository
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("credits", use: list)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("credits", use: list)
     }
 
-    @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<CreditSnapshot> {
-        let identity = try context.requireIdentity()
+    @Sendable func list(_ request: Request, context: ViewerContext) async throws -> Page<CreditSnapshot> {
+        let identity = context.identity
         let limit = try request.pageLimit(default: 100)
         let before = try request.sequenceCursor()
         let rows = try await credits.history(team: identity.teamID, account: try request.queryUUID("account_id"), before: before, limit: limit)

@@ -41,10 +41,11 @@ extension GenerationController {
 
     static let maxBatch = 500
 
-    @Sendable func batch(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func batch(_ request: Request, context: ViewerContext) async throws -> Response {
+        let identity = context.identity
         let dryRun = try request.queryBool("dry_run") ?? false
-        if !dryRun { try identity.require(.editor, to: "start generations") }
+        // Only a real batch spends; a dry run is a price quote any member may ask for.
+        if !dryRun { _ = try context.atLeast(EditorLevel.self) }
         let body = try await request.decode(as: BatchBody.self, context: context)
         let versions: [Int?] = body.prompt_versions.map { $0.map(Optional.some) } ?? [nil]
         let seeds: [Int64?] = body.seeds.map { $0.map(Optional.some) } ?? [body.base.seed]

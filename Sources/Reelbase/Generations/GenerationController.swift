@@ -9,16 +9,15 @@ struct GenerationController {
     let planner: GenerationPlanner
     let store: any BlobStore
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.post("generations", use: create).get("generations", use: list)
-        group.post("generations/batch", use: batch)
-        group.get("generations/:id", use: show).get("generations/:id/video", use: video)
-        group.post("generations/:id/cancel", use: cancel).post("generations/:id/retry", use: retry).post("generations/:id/rerun", use: rerun)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("generations", use: list).get("generations/:id", use: show).get("generations/:id/video", use: video)
+        gates.viewer.post("generations/batch", use: batch)  // a dry run is a quote; a real batch asks for an editor itself
+        gates.editor.post("generations", use: create)
+        gates.editor.post("generations/:id/cancel", use: cancel).post("generations/:id/retry", use: retry).post("generations/:id/rerun", use: rerun)
     }
 
-    @Sendable func create(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
-        try identity.require(.editor, to: "start generations")
+    @Sendable func create(_ request: Request, context: EditorContext) async throws -> Response {
+        let identity = context.identity
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let input = try APIRequestDecoder.decode(GenerationInput.self, from: body, contentType: request.headers[.contentType])
         var idempotency: GenerationRepository.Idempotency?
@@ -41,8 +40,8 @@ struct GenerationController {
         }
     }
 
-    @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<Generation> {
-        let identity = try context.requireIdentity()
+    @Sendable func list(_ request: Request, context: ViewerContext) async throws -> Page<Generation> {
+        let identity = context.identity
         var filter = GenerationRepository.Filter()
         filter.campaign = try request.queryUUID("campaign_id")
         filter.status = request.query("status")
@@ -64,8 +63,12 @@ struct GenerationController {
         return Page(data: rows.map(\.0), next_cursor: rows.count == limit ? rows.last?.1.encoded : nil)
     }
 
-    @Sendable func show(_ request: Request, context: AppContext) async throws -> Generation {
-        let identity = try context.requireIdentity()
+    @Sendable func show(_ request: Request, context: ViewerContext) async throws -> Generation {
+        try await current(context.identity, context)
+    }
+
+    /// The generation named in the path, as any gate's handler sees it.
+    private func current(_ identity: Identity, _ context: some RequestContext) async throws -> Generation {
         guard let generation = try await generations.find(team: identity.teamID, id: try context.pathID("id", "generation")) else {
             throw AppError.notFound("generation")
         }
@@ -73,8 +76,8 @@ struct GenerationController {
     }
 
     /// The archived video, with Range support so browsers can seek; streamed in chunks.
-    @Sendable func video(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func video(_ request: Request, context: ViewerContext) async throws -> Response {
+        let identity = context.identity
         let id = try context.pathID("id", "generation")
         guard let blobID = try await generations.videoBlob(team: identity.teamID, id: id),
               let blob = try await store.info(team: identity.teamID, id: blobID) else {
@@ -84,14 +87,13 @@ struct GenerationController {
                                                             name: "generation-\(id.uuidString.lowercased())", request: request)
     }
 
-    @Sendable func cancel(_ request: Request, context: AppContext) async throws -> Generation {
-        let identity = try context.requireIdentity()
-        try identity.require(.editor, to: "cancel generations")
+    @Sendable func cancel(_ request: Request, context: EditorContext) async throws -> Generation {
+        let identity = context.identity
         let id = try context.pathID("id", "generation")
         switch try await generations.cancel(team: identity.teamID, id: id, actor: AuditActor(identity, ip: context.clientIP)) {
         case .notFound: throw AppError.notFound("generation")
         case .notCancellable(let state): throw AppError.conflict("A \(state.rawValue) generation cannot be cancelled.")
-        case .cancelled, .cancelRequested: return try await show(request, context: context)
+        case .cancelled, .cancelRequested: return try await current(identity, context)
         }
     }
 
@@ -99,9 +101,8 @@ struct GenerationController {
 
     /// Resubmits a `submit_unknown` job. The provider may already have billed the first try,
     /// so the caller must say so explicitly.
-    @Sendable func retry(_ request: Request, context: AppContext) async throws -> Generation {
-        let identity = try context.requireIdentity()
-        try identity.require(.editor, to: "retry generations")
+    @Sendable func retry(_ request: Request, context: EditorContext) async throws -> Generation {
+        let identity = context.identity
         let id = try context.pathID("id", "generation")
         let body = try? await request.decode(as: RetryBody.self, context: context)
         guard body?.confirm_double_charge == true else {
@@ -112,14 +113,13 @@ struct GenerationController {
             throw AppError.notFound("generation")
         }
         guard state == .queued else { throw AppError.conflict("Only a submit_unknown generation can be retried; this one is \(state.rawValue). Use rerun for a new one.") }
-        return try await show(request, context: context)
+        return try await current(identity, context)
     }
 
     /// A new generation with the same prompt, inputs, parameters and seed (the provider's
     /// reported seed when it gave one).
-    @Sendable func rerun(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
-        try identity.require(.editor, to: "start generations")
+    @Sendable func rerun(_ request: Request, context: EditorContext) async throws -> Response {
+        let identity = context.identity
         guard let original = try await generations.find(team: identity.teamID, id: try context.pathID("id", "generation")) else {
             throw AppError.notFound("generation")
         }

@@ -23,3 +23,26 @@ struct GenerationInput: Codable, Sendable, Hashable {
     var reference_asset_ids: [UUID]?
     var campaign_id: UUID?
 }
+
+extension GenerationInput {
+    static let maxReferenceImages = 8
+
+    /// Lengths and counts, checked before any database work; every problem at once.
+    func sizeProblems() -> [String: JSONValue] {
+        var problems = PromptInput.variableProblems(variables ?? [:])
+        if let prompt, prompt.count > PromptInput.maxTextCharacters {
+            problems["prompt"] = .string("must be at most \(PromptInput.maxTextCharacters) characters")
+        }
+        if let negative_prompt, negative_prompt.count > PromptInput.maxTextCharacters {
+            problems["negative_prompt"] = .string("must be at most \(PromptInput.maxTextCharacters) characters")
+        }
+        if let references = reference_asset_ids, references.count > Self.maxReferenceImages {
+            problems["reference_asset_ids"] = .string("at most \(Self.maxReferenceImages) reference images")
+        }
+        for (field, value) in [("model", model), ("provider", provider ?? ""), ("label", label ?? ""), ("resolution", resolution ?? ""),
+                               ("aspect_ratio", aspect_ratio ?? ""), ("person_generation", person_generation ?? "")] where value.count > 200 {
+            problems[field] = .string("must be at most 200 characters")
+        }
+        return problems
+    }
+}

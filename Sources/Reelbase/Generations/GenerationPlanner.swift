@@ -31,6 +31,9 @@ struct GenerationPlanner: Sendable {
     let accounts: ProviderAccountRepository
 
     func plan(_ input: GenerationInput, team: UUID) async throws -> PlannedGeneration {
+        // Sizes first: nothing is read for a request that is too big to be valid.
+        let sized = input.sizeProblems()
+        guard sized.isEmpty else { throw AppError.validation("The generation request is not valid.", details: sized) }
         var problems: [String: JSONValue] = [:]
         let provider = (input.provider ?? "segmind").lowercased()
         let modelID = input.model.contains("/") ? input.model : "\(provider)/\(input.model)"
@@ -58,10 +61,12 @@ struct GenerationPlanner: Sendable {
                 promptVersionID = version.id
                 if case .object(let defaults) = version.default_params { versionParams = defaults }
                 do {
-                    text = try PromptTemplate(version.text).render(input.variables ?? [:])
-                    if negative == nil, let stored = version.negative_prompt { negative = try PromptTemplate(stored).render(input.variables ?? [:]) }
-                } catch {
-                    problems["variables"] = .string("missing variables: \(error.names.joined(separator: ", "))")
+                    text = try PromptInput.render(PromptTemplate(version.text), input.variables ?? [:])
+                    if negative == nil, let stored = version.negative_prompt { negative = try PromptInput.render(PromptTemplate(stored), input.variables ?? [:]) }
+                } catch .missing(let names) {
+                    problems["variables"] = .string("missing variables: \(names.joined(separator: ", "))")
+                } catch .tooLong(let limit) {
+                    problems["prompt"] = .string("longer than \(limit) characters once rendered")
                 }
             } else {
                 problems[reference == nil ? "prompt_id" : (input.version != nil ? "version" : "label")] = "no such prompt version"
@@ -69,7 +74,7 @@ struct GenerationPlanner: Sendable {
         case (.some(let raw), nil):
             if raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems["prompt"] = "must not be empty" }
         }
-        if text.count > 20_000 { problems["prompt"] = "must be at most 20000 characters" }
+        if text.count > PromptInput.maxTextCharacters { problems["prompt"] = .string("must be at most \(PromptInput.maxTextCharacters) characters") }
 
         // Parameters: the model's defaults, then the version's, then the request's.
         var params = model.defaults

@@ -19,7 +19,7 @@ struct HealthController {
         let pending_migrations: Int?
     }
 
-    func addRoutes(to router: Router<AppContext>) {
+    func addRoutes(to router: Gate<AppContext>) {
         router.get("healthz") { _, _ in ["status": "ok"] }
         router.get("readyz", use: ready)
         router.get("metrics") { request, _ in

@@ -39,6 +39,12 @@ enum LibraryInput {
         return name
     }
 
+    static func description(_ raw: String?) throws -> String? {
+        guard let raw else { return nil }
+        guard raw.count <= 5000 else { throw AppError.validation("`description` must be at most 5000 characters.") }
+        return raw
+    }
+
     /// Trimmed, de-duplicated, at most 32 tags of 1 to 64 characters.
     static func tags(_ raw: [String]?) throws -> [String] {
         var seen = Set<String>()

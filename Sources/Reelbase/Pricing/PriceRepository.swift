@@ -37,9 +37,13 @@ public struct PriceRepository: Sendable {
     }
 
     /// Replaces the team's own rows in one transaction; an empty list returns to the defaults.
+    static let maxRows = 500
+
     func replace(team: UUID, with rows: [PriceRow], actor: AuditActor) async throws {
         var problems: [String: JSONValue] = [:]
-        for (index, row) in rows.enumerated() {
+        // Every model × resolution × audio × unit fits well under this; more is a mistake or an attack.
+        if rows.count > Self.maxRows { problems["rows"] = .string("at most \(Self.maxRows) rows") }
+        for (index, row) in rows.prefix(Self.maxRows).enumerated() {
             guard let model = catalog.model(id: row.modelID) else {
                 problems["rows.\(index).model_id"] = .string("unknown model \(row.modelID); use one of \(catalog.models.map(\.id).joined(separator: ", "))")
                 continue

@@ -26,12 +26,13 @@ struct PricingController {
         let data: [ModelEntry]
     }
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("models", use: models).get("prices", use: list).put("prices", use: replace)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("models", use: models).get("prices", use: list)
+        gates.owner.put("prices", use: replace)
     }
 
-    @Sendable func models(_ request: Request, context: AppContext) async throws -> ModelList {
-        let identity = try context.requireIdentity()
+    @Sendable func models(_ request: Request, context: ViewerContext) async throws -> ModelList {
+        let identity = context.identity
         let table = try await prices.table(team: identity.teamID)
         return ModelList(data: catalog.models.map { model in
             var estimates: [Decimal] = []
@@ -47,14 +48,13 @@ struct PricingController {
         })
     }
 
-    @Sendable func list(_ request: Request, context: AppContext) async throws -> PriceList {
-        let identity = try context.requireIdentity()
+    @Sendable func list(_ request: Request, context: ViewerContext) async throws -> PriceList {
+        let identity = context.identity
         return PriceList(data: try await prices.rows(team: identity.teamID))
     }
 
-    @Sendable func replace(_ request: Request, context: AppContext) async throws -> PriceList {
-        let identity = try context.requireIdentity()
-        try identity.require(.owner, to: "change prices")
+    @Sendable func replace(_ request: Request, context: OwnerContext) async throws -> PriceList {
+        let identity = context.identity
         let body = try await request.decode(as: ReplacePrices.self, context: context)
         try await prices.replace(team: identity.teamID, with: body.rows, actor: AuditActor(identity, ip: context.clientIP))
         return PriceList(data: try await prices.rows(team: identity.teamID))

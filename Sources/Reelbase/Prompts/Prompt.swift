@@ -75,9 +75,15 @@ struct NewPromptVersion: Decodable, Sendable {
 }
 
 enum PromptInput {
+    /// The longest prompt (stored or rendered) in characters.
+    static let maxTextCharacters = 20_000
+    /// Render variables: how many, and how long each may be.
+    static let maxVariables = 100
+    static let maxVariableCharacters = 20_000
+
     static func text(_ raw: String, field: String = "text") throws -> String {
-        guard !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, raw.count <= 20_000 else {
-            throw AppError.validation("`\(field)` must be 1 to 20000 characters.")
+        guard !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, raw.count <= maxTextCharacters else {
+            throw AppError.validation("`\(field)` must be 1 to \(maxTextCharacters) characters.")
         }
         return raw
     }
@@ -98,6 +104,26 @@ enum PromptInput {
         guard let raw else { return nil }
         guard raw.count <= 2000 else { throw AppError.validation("`note` must be at most 2000 characters.") }
         return raw
+    }
+
+    /// Problems with a set of render variables, before anything is rendered or read.
+    static func variableProblems(_ values: [String: String]) -> [String: JSONValue] {
+        var problems: [String: JSONValue] = [:]
+        if values.count > maxVariables { problems["variables"] = .string("at most \(maxVariables) variables") }
+        for (name, value) in values where name.count > 200 || value.count > maxVariableCharacters {
+            problems["variables.\(name.prefix(200))"] = .string("names are at most 200 characters, values at most \(maxVariableCharacters)")
+        }
+        return problems
+    }
+
+    /// Renders under the prompt limit: 422 the moment the output would pass it.
+    static func render(_ template: PromptTemplate, _ values: [String: String]) throws(PromptTemplate.RenderError) -> String {
+        try template.render(values, maxCharacters: maxTextCharacters)
+    }
+
+    static func tooLong(_ field: String) -> AppError {
+        AppError(.unprocessableContent, "prompt_too_long", "The rendered `\(field)` would be longer than \(maxTextCharacters) characters.",
+                 details: [field: .string("longer than \(maxTextCharacters) characters once rendered")])
     }
 
     static func labelName(_ raw: String) throws -> String {

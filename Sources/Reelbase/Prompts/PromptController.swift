@@ -6,16 +6,14 @@ import Hummingbird
 struct PromptController {
     let prompts: PromptRepository
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("prompts", use: list).post("prompts", use: create)
-        group.get("prompts/:id", use: show)
-        group.get("prompts/:id/versions", use: versions).post("prompts/:id/versions", use: addVersion)
-        group.get("prompts/:id/versions/:version", use: version)
-        group.get("prompt-versions/:id", use: versionByID)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("prompts", use: list).get("prompts/:id", use: show).get("prompts/:id/versions", use: versions)
+        gates.viewer.get("prompts/:id/versions/:version", use: version).get("prompt-versions/:id", use: versionByID)
+        gates.editor.post("prompts", use: create).post("prompts/:id/versions", use: addVersion)
     }
 
-    @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<Prompt> {
-        let identity = try context.requireIdentity()
+    @Sendable func list(_ request: Request, context: ViewerContext) async throws -> Page<Prompt> {
+        let identity = context.identity
         let limit = try request.pageLimit()
         let search = request.query("q").map { String($0.prefix(500)) }
         let rows = try await prompts.list(team: identity.teamID, search: search, campaign: try request.queryUUID("campaign_id"),
@@ -23,26 +21,24 @@ struct PromptController {
         return Page(rows: rows, limit: limit)
     }
 
-    @Sendable func create(_ request: Request, context: AppContext) async throws -> EditedResponse<Prompt> {
-        let identity = try context.requireIdentity()
-        try identity.require(.editor, to: "create prompts")
+    @Sendable func create(_ request: Request, context: EditorContext) async throws -> EditedResponse<Prompt> {
+        let identity = context.identity
         let body = try await request.decode(as: NewPrompt.self, context: context)
         let prompt = try await prompts.create(team: identity.teamID, body, createdBy: identity.userID, actor: AuditActor(identity, ip: context.clientIP))
         return EditedResponse(status: .created, response: prompt)
     }
 
-    @Sendable func show(_ request: Request, context: AppContext) async throws -> Prompt {
-        let identity = try context.requireIdentity()
+    @Sendable func show(_ request: Request, context: ViewerContext) async throws -> Prompt {
+        let identity = context.identity
         guard let prompt = try await prompts.find(team: identity.teamID, id: try context.pathID("id", "prompt")) else {
             throw AppError.notFound("prompt")
         }
         return prompt
     }
 
-    @Sendable func addVersion(_ request: Request, context: AppContext) async throws -> EditedResponse<PromptVersion> {
-        let identity = try context.requireIdentity()
+    @Sendable func addVersion(_ request: Request, context: EditorContext) async throws -> EditedResponse<PromptVersion> {
+        let identity = context.identity
         let id = try context.pathID("id", "prompt")
-        try identity.require(.editor, to: "add prompt versions")
         let body = try await request.decode(as: NewPromptVersion.self, context: context)
         guard let version = try await prompts.addVersion(team: identity.teamID, prompt: id, body, createdBy: identity.userID,
                                                          actor: AuditActor(identity, ip: context.clientIP)) else {
@@ -51,8 +47,8 @@ struct PromptController {
         return EditedResponse(status: .created, response: version)
     }
 
-    @Sendable func versions(_ request: Request, context: AppContext) async throws -> Page<PromptVersion> {
-        let identity = try context.requireIdentity()
+    @Sendable func versions(_ request: Request, context: ViewerContext) async throws -> Page<PromptVersion> {
+        let identity = context.identity
         let id = try context.pathID("id", "prompt")
         let limit = try request.pageLimit()
         var before: Int?
@@ -69,8 +65,8 @@ struct PromptController {
     }
 
     /// `{version}` is a number or a label name (`/versions/production`).
-    @Sendable func version(_ request: Request, context: AppContext) async throws -> PromptVersion {
-        let identity = try context.requireIdentity()
+    @Sendable func version(_ request: Request, context: ViewerContext) async throws -> PromptVersion {
+        let identity = context.identity
         let id = try context.pathID("id", "prompt")
         let reference = context.parameters.get("version") ?? ""
         guard let version = try await prompts.version(team: identity.teamID, prompt: id, reference: reference) else {
@@ -80,8 +76,8 @@ struct PromptController {
     }
 
     /// A version by its own id, as seeds and generations refer to it.
-    @Sendable func versionByID(_ request: Request, context: AppContext) async throws -> PromptVersion {
-        let identity = try context.requireIdentity()
+    @Sendable func versionByID(_ request: Request, context: ViewerContext) async throws -> PromptVersion {
+        let identity = context.identity
         guard let version = try await prompts.version(team: identity.teamID, id: try context.pathID("id", "prompt version")) else {
             throw AppError.notFound("prompt version")
         }

@@ -7,27 +7,25 @@ struct PromptToolsController {
     let prompts: PromptRepository
     let labels: PromptLabelRepository
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("prompts/:id/labels", use: listLabels)
-        group.put("prompts/:id/labels/:name", use: moveLabel).delete("prompts/:id/labels/:name", use: removeLabel)
-        group.get("prompts/:id/diff", use: diff)
-        group.post("prompts/:id/render", use: render)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("prompts/:id/labels", use: listLabels).get("prompts/:id/diff", use: diff)
+        gates.viewer.post("prompts/:id/render", use: render)
+        gates.editor.put("prompts/:id/labels/:name", use: moveLabel).delete("prompts/:id/labels/:name", use: removeLabel)
     }
 
     struct MoveLabel: Decodable { let version: Int }
 
-    @Sendable func listLabels(_ request: Request, context: AppContext) async throws -> Page<PromptLabel> {
-        let identity = try context.requireIdentity()
+    @Sendable func listLabels(_ request: Request, context: ViewerContext) async throws -> Page<PromptLabel> {
+        let identity = context.identity
         guard let found = try await labels.labels(team: identity.teamID, prompt: try context.pathID("id", "prompt")) else {
             throw AppError.notFound("prompt")
         }
         return Page(data: found, next_cursor: nil)
     }
 
-    @Sendable func moveLabel(_ request: Request, context: AppContext) async throws -> PromptLabel {
-        let identity = try context.requireIdentity()
+    @Sendable func moveLabel(_ request: Request, context: EditorContext) async throws -> PromptLabel {
+        let identity = context.identity
         let id = try context.pathID("id", "prompt")
-        try identity.require(.editor, to: "move prompt labels")
         let name = try PromptInput.labelName(context.parameters.get("name") ?? "")
         let body = try await request.decode(as: MoveLabel.self, context: context)
         do {
@@ -40,10 +38,9 @@ struct PromptToolsController {
         }
     }
 
-    @Sendable func removeLabel(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func removeLabel(_ request: Request, context: EditorContext) async throws -> Response {
+        let identity = context.identity
         let id = try context.pathID("id", "prompt")
-        try identity.require(.editor, to: "remove prompt labels")
         let name = (context.parameters.get("name") ?? "").lowercased()
         guard try await labels.remove(team: identity.teamID, prompt: id, name: name, actor: AuditActor(identity, ip: context.clientIP)) else {
             throw AppError.notFound("label")
@@ -66,8 +63,8 @@ struct PromptToolsController {
     }
 
     /// `?from=&to=` take numbers or label names; by default the latest version against the one before.
-    @Sendable func diff(_ request: Request, context: AppContext) async throws -> Diff {
-        let identity = try context.requireIdentity()
+    @Sendable func diff(_ request: Request, context: ViewerContext) async throws -> Diff {
+        let identity = context.identity
         let id = try context.pathID("id", "prompt")
         guard let prompt = try await prompts.find(team: identity.teamID, id: id) else { throw AppError.notFound("prompt") }
         let toRef = request.query("to") ?? String(prompt.latest_version)
@@ -107,15 +104,10 @@ struct PromptToolsController {
         let default_params: JSONValue
     }
 
-    @Sendable func render(_ request: Request, context: AppContext) async throws -> Rendered {
-        let identity = try context.requireIdentity()
+    @Sendable func render(_ request: Request, context: ViewerContext) async throws -> Rendered {
+        let identity = context.identity
         let id = try context.pathID("id", "prompt")
         let body = try await request.decode(as: RenderRequest.self, context: context)
-        guard let prompt = try await prompts.find(team: identity.teamID, id: id) else { throw AppError.notFound("prompt") }
-        let reference = body.version ?? String(prompt.latest_version)
-        guard let version = try await prompts.version(team: identity.teamID, prompt: id, reference: reference) else {
-            throw AppError.notFound("prompt version \(reference)")
-        }
         var values: [String: String] = [:]
         for (name, value) in body.variables ?? [:] {
             switch value {
@@ -125,13 +117,23 @@ struct PromptToolsController {
             default: throw AppError.validation("Variable `\(name)` must be a string, number or boolean.")
             }
         }
+        let problems = PromptInput.variableProblems(values)
+        guard problems.isEmpty else { throw AppError.validation("The variables are too many or too long.", details: problems) }
+        guard let prompt = try await prompts.find(team: identity.teamID, id: id) else { throw AppError.notFound("prompt") }
+        let reference = body.version ?? String(prompt.latest_version)
+        guard let version = try await prompts.version(team: identity.teamID, prompt: id, reference: reference) else {
+            throw AppError.notFound("prompt version \(reference)")
+        }
         let text = PromptTemplate(version.text), negative = version.negative_prompt.map(PromptTemplate.init)
         let missing = Set(text.variables + (negative?.variables ?? [])).filter { values[$0] == nil }.sorted()
         guard missing.isEmpty else {
             throw AppError(.unprocessableContent, "missing_variables", "Missing prompt variables: \(missing.joined(separator: ", ")).",
                            details: ["missing": .array(missing.map(JSONValue.string))])
         }
-        return Rendered(prompt_id: id, version: version.version, text: try text.render(values),
-                        negative_prompt: try negative?.render(values), default_params: version.default_params)
+        let rendered: String, renderedNegative: String?
+        do { rendered = try PromptInput.render(text, values) } catch { throw PromptInput.tooLong("text") }
+        do { renderedNegative = try negative.map { try PromptInput.render($0, values) } } catch { throw PromptInput.tooLong("negative_prompt") }
+        return Rendered(prompt_id: id, version: version.version, text: rendered, negative_prompt: renderedNegative,
+                        default_params: version.default_params)
     }
 }

@@ -44,23 +44,19 @@ struct ProviderAccountController {
         let checked_at: Date
     }
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("provider-accounts", use: list).post("provider-accounts", use: create)
-        group.get("provider-accounts/:id", use: show).patch("provider-accounts/:id", use: update)
-        group.delete("provider-accounts/:id", use: delete).post("provider-accounts/:id/check", use: check)
+    func addRoutes(to gates: Gates) {
+        gates.owner.get("provider-accounts", use: list).post("provider-accounts", use: create)
+        gates.owner.get("provider-accounts/:id", use: show).patch("provider-accounts/:id", use: update)
+        gates.owner.delete("provider-accounts/:id", use: delete).post("provider-accounts/:id/check", use: check)
     }
 
-    private func owner(_ context: AppContext) throws -> Identity {
-        let identity = try context.requireIdentity()
-        try identity.require(.owner, to: "manage provider accounts")
-        return identity
-    }
+    private func owner(_ context: OwnerContext) -> Identity { context.identity }
 
-    @Sendable func list(_ request: Request, context: AppContext) async throws -> Page<ProviderAccountRecord> {
+    @Sendable func list(_ request: Request, context: OwnerContext) async throws -> Page<ProviderAccountRecord> {
         Page(data: try await accounts.list(team: try owner(context).teamID), next_cursor: nil)
     }
 
-    @Sendable func show(_ request: Request, context: AppContext) async throws -> ProviderAccountRecord {
+    @Sendable func show(_ request: Request, context: OwnerContext) async throws -> ProviderAccountRecord {
         let identity = try owner(context)
         guard let record = try await accounts.get(team: identity.teamID, id: try context.pathID("id", "provider account")) else {
             throw AppError.notFound("provider account")
@@ -68,7 +64,7 @@ struct ProviderAccountController {
         return record
     }
 
-    @Sendable func create(_ request: Request, context: AppContext) async throws -> EditedResponse<ProviderAccountRecord> {
+    @Sendable func create(_ request: Request, context: OwnerContext) async throws -> EditedResponse<ProviderAccountRecord> {
         let identity = try owner(context)
         let body = try await request.decode(as: CreateAccount.self, context: context)
         var problems: [String: JSONValue] = [:]
@@ -89,7 +85,7 @@ struct ProviderAccountController {
         return EditedResponse(status: .created, response: record)
     }
 
-    @Sendable func update(_ request: Request, context: AppContext) async throws -> ProviderAccountRecord {
+    @Sendable func update(_ request: Request, context: OwnerContext) async throws -> ProviderAccountRecord {
         let identity = try owner(context)
         let id = try context.pathID("id", "provider account")
         let body = try await request.decode(as: UpdateAccount.self, context: context)
@@ -116,7 +112,7 @@ struct ProviderAccountController {
         return record
     }
 
-    @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func delete(_ request: Request, context: OwnerContext) async throws -> Response {
         let identity = try owner(context)
         guard try await accounts.delete(team: identity.teamID, id: try context.pathID("id", "provider account"),
                                         actor: AuditActor(identity, ip: context.clientIP)) else {
@@ -126,7 +122,7 @@ struct ProviderAccountController {
     }
 
     /// Calls the provider's balance endpoint and records what it says.
-    @Sendable func check(_ request: Request, context: AppContext) async throws -> CheckResult {
+    @Sendable func check(_ request: Request, context: OwnerContext) async throws -> CheckResult {
         let identity = try owner(context)
         let id = try context.pathID("id", "provider account")
         guard let record = try await accounts.get(team: identity.teamID, id: id),

@@ -10,12 +10,12 @@ struct SpendController {
     /// Ranges longer than this are refused: a report is a page, not an export of all time.
     static let maxRange: TimeInterval = 366 * 86_400
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("spend", use: report)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("spend", use: report)
     }
 
-    @Sendable func report(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func report(_ request: Request, context: ViewerContext) async throws -> Response {
+        let identity = context.identity
         let grouping = try Self.grouping(request)
         let (since, until) = try Self.range(request)
         let rows = try await spend.grouped(team: identity.teamID, by: grouping, since: since, until: until)

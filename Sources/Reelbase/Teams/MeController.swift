@@ -18,12 +18,12 @@ struct MeController {
     }
     struct TeamInfo: Encodable { let id: UUID; let name: String }
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("me", use: me)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("me", use: me)
     }
 
-    @Sendable func me(_ request: Request, context: AppContext) async throws -> Me {
-        let identity = try context.requireIdentity()
+    @Sendable func me(_ request: Request, context: ViewerContext) async throws -> Me {
+        let identity = context.identity
         var user: Me.User?
         if let id = identity.userID, let found = try await teams.user(id) { user = .init(id: id, email: found.email, name: found.name) }
         let keyID: UUID? = if case .apiKey(let id, _) = identity.actor { id } else { nil }

@@ -19,19 +19,19 @@ struct TeamController {
         }
     }
 
-    func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("team", use: show).patch("team", use: update)
+    func addRoutes(to gates: Gates) {
+        gates.viewer.get("team", use: show)
+        gates.owner.patch("team", use: update)
     }
 
-    @Sendable func show(_ request: Request, context: AppContext) async throws -> TeamSettings {
-        let identity = try context.requireIdentity()
+    @Sendable func show(_ request: Request, context: ViewerContext) async throws -> TeamSettings {
+        let identity = context.identity
         guard let settings = try await teams.settings(team: identity.teamID) else { throw AppError.notFound("team") }
         return settings
     }
 
-    @Sendable func update(_ request: Request, context: AppContext) async throws -> TeamSettings {
-        let identity = try context.requireIdentity()
-        try identity.require(.owner, to: "change the team's name or budget")
+    @Sendable func update(_ request: Request, context: OwnerContext) async throws -> TeamSettings {
+        let identity = context.identity
         let body = try await request.decode(as: TeamChanges.self, context: context)
         let name = try body.name.map { try LibraryInput.name($0) }
         let budget = try body.budget_usd.map(\.value)

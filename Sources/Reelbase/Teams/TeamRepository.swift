@@ -39,6 +39,7 @@ public struct TeamRepository: Sendable {
             let team = try await teamRows.decode(UUID.self).firstElement()!
             let (user, isNew) = try await Self.findOrCreateUser(email: ownerEmail, passwordHash: hash, on: conn, logger: logger)
             try await conn.query("INSERT INTO memberships (team_id, user_id, role) VALUES (\(team), \(user), 'owner')", logger: logger)
+            try await conn.query("UPDATE memberships m SET display_name = u.name FROM users u WHERE u.id = m.user_id AND m.team_id = \(team)", logger: logger)
             let keyRows = try await conn.query("""
                 INSERT INTO api_keys (team_id, name, prefix, secret_sha256, role, created_by)
                 VALUES (\(team), 'initial key', \(key.prefix), \(Digests.sha256(key.key)), 'owner', \(user)) RETURNING id
@@ -63,7 +64,7 @@ public struct TeamRepository: Sendable {
 
     public func members(team: UUID) async throws -> [Member] {
         let rows = try await db.query("""
-            SELECT u.id, u.email, u.name, m.role, m.created_at
+            SELECT u.id, u.email, m.display_name, m.role, m.created_at
             FROM memberships m JOIN users u ON u.id = m.user_id
             WHERE m.team_id = \(team) ORDER BY m.created_at, u.email
             """, logger: logger)
@@ -76,29 +77,31 @@ public struct TeamRepository: Sendable {
 
     public struct Added: Codable, Sendable {
         public let member: Member
-        /// Set only when a new account was created with a generated password: shown once.
+        /// Set when the owner gave no password: shown once, opens this team once (see `addMember`).
         public let generated_password: String?
     }
 
-    /// Adds a person to the team, creating their account when the email is new.
+    /// Adds a person to the team, creating their account when the email is new. The answer is
+    /// the same either way (so it reveals nothing about accounts elsewhere on the instance): the
+    /// one-time password (given, or generated and shown once) is kept on the membership and
+    /// opens a session in this team once, within 7 days; a new account also gets it as its password.
     func addMember(team: UUID, email: String, name: String?, role: Role, password: String?, actor: AuditActor) async throws -> Added {
         try Self.validate(email: email)
-        let generated = password == nil ? PasswordGenerator.make() : nil
-        let hash = try await auth.hashPassword(password ?? generated!)
+        let oneTime = password ?? PasswordGenerator.make()
+        let hash = try await auth.hashPassword(oneTime)
         return try await db.transaction(logger: logger) { conn in
-            let (user, isNew) = try await Self.findOrCreateUser(email: email, passwordHash: hash, name: name, on: conn, logger: logger)
+            let (user, _) = try await Self.findOrCreateUser(email: email, passwordHash: hash, name: name, on: conn, logger: logger)
             let inserted = try await conn.query("""
-                INSERT INTO memberships (team_id, user_id, role) VALUES (\(team), \(user), \(role.rawValue))
+                INSERT INTO memberships (team_id, user_id, role, display_name, invite_hash, invite_expires_at)
+                VALUES (\(team), \(user), \(role.rawValue), \(name), \(hash), now() + interval '7 days')
                 ON CONFLICT DO NOTHING RETURNING created_at
                 """, logger: logger)
             guard let joined = try await inserted.decode(Date.self).firstElement() else {
                 throw AppError.conflict("\(email) is already a member of this team.")
             }
             try await audit.append(AuditEvent("member.added", target: "user", id: user.uuidString, details: ["email": .string(email), "role": .string(role.rawValue)]), team: team, actor: actor, on: conn)
-            let storedRows = try await conn.query("SELECT email, name FROM users WHERE id = \(user)", logger: logger)
-            let (storedEmail, storedName) = try await storedRows.decode((String, String?).self).firstElement()!
-            return Added(member: Member(user_id: user, email: storedEmail, name: storedName, role: role, joined_at: joined),
-                         generated_password: isNew ? generated : nil)
+            return Added(member: Member(user_id: user, email: email, name: name, role: role, joined_at: joined),
+                         generated_password: password == nil ? oneTime : nil)
         }
     }
 

@@ -49,6 +49,41 @@ public struct PromptTemplate: Sendable, Hashable {
     }
 }
 
+extension PromptTemplate {
+    public enum RenderError: Error, Sendable, Hashable {
+        /// Sorted, without duplicates.
+        case missing([String])
+        /// The output would pass `limit` characters; rendering stopped there.
+        case tooLong(limit: Int)
+    }
+
+    /// Like `render(_:)`, but stops as soon as the output passes `maxCharacters`, so a short
+    /// template repeating a large value never builds the huge string. `value` is asked once per
+    /// distinct name (to report every missing one), then once per placeholder as the output
+    /// grows, and never again once the limit is passed.
+    public func render(maxCharacters: Int, value: (String) -> String?) throws(RenderError) -> String {
+        let missing = variables.filter { value($0) == nil }.sorted()
+        guard missing.isEmpty else { throw .missing(missing) }
+        var out = ""
+        var length = 0
+        for segment in segments {
+            let piece: String
+            switch segment {
+            case .literal(let s): piece = s
+            case .variable(let name): piece = value(name) ?? ""
+            }
+            length += piece.count
+            guard length <= maxCharacters else { throw .tooLong(limit: maxCharacters) }
+            out += piece
+        }
+        return out
+    }
+
+    public func render(_ values: [String: String], maxCharacters: Int) throws(RenderError) -> String {
+        try render(maxCharacters: maxCharacters) { values[$0] }
+    }
+}
+
 public struct MissingVariablesError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Sorted, without duplicates.
     public let names: [String]
