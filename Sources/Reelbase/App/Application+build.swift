@@ -55,7 +55,7 @@ public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Mig
     let api = router.group("api/v1")
     let openAPI = OpenAPIDocument.build()
     api.get("openapi.json") { _, _ in openAPI }
-    let sessions = SessionController(auth: auth, teams: teams, secureCookies: config.secureCookies)
+    let sessions = SessionController(auth: auth, teams: teams, signIns: SignInAudit(audit: audit), secureCookies: config.secureCookies)
     sessions.addPublicRoutes(to: api)
 
     let authed = router.group("api/v1").add(middleware: AuthMiddleware(auth: auth))

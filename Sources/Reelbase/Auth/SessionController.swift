@@ -6,6 +6,7 @@ import Hummingbird
 struct SessionController {
     let auth: AuthRepository
     let teams: TeamRepository
+    let signIns: SignInAudit
     let secureCookies: Bool
 
     struct SignInRequest: Decodable {
@@ -32,7 +33,14 @@ struct SessionController {
 
     @Sendable func signIn(_ request: Request, context: AppContext) async throws -> Response {
         let body = try await request.decode(as: SignInRequest.self, context: context)
-        let session = try await auth.signIn(email: body.email, password: body.password, team: body.team_id)
+        let session: AuthRepository.SignIn
+        do {
+            session = try await auth.signIn(email: body.email, password: body.password, team: body.team_id)
+        } catch let error as AppError where SignInAudit.recordedFailures.contains(error.code) {
+            try await signIns.failed(email: body.email, reason: error.code, ip: context.clientIP)
+            throw error
+        }
+        try await signIns.succeeded(user: session.user, team: session.team, ip: context.clientIP)
         let info = SessionInfo(user_id: session.user, team_id: session.team, team_name: try await teams.name(of: session.team),
                                role: session.role, csrf_token: session.csrf)
         var response = try info.response(from: request, context: context)

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// `/generations`: ask for videos, follow them, watch them, cancel, retry, rerun.
+/// `/generations`: ask for videos, follow them, watch them, cancel, retry, rerun, resolve.
 struct GenerationController {
     let generations: GenerationRepository
     let planner: GenerationPlanner
@@ -14,6 +14,7 @@ struct GenerationController {
         group.post("generations/batch", use: batch)
         group.get("generations/:id", use: show).get("generations/:id/video", use: video)
         group.post("generations/:id/cancel", use: cancel).post("generations/:id/retry", use: retry).post("generations/:id/rerun", use: rerun)
+        group.post("generations/:id/resolve", use: resolve)
     }
 
     @Sendable func create(_ request: Request, context: AppContext) async throws -> Response {

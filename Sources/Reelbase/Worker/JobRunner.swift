@@ -73,11 +73,11 @@ struct JobRunner: Sendable {
         switch error.kind {
         case .rateLimited(let resetAt):
             let until = resetAt ?? Date().addingTimeInterval(60)
-            try await outcomes.pause(accountKey: job.accountKey, until: until, reason: "rate limited until \(until)")
+            try await outcomes.pause(accountKey: job.accountKey, until: until, reason: "rate limited until \(until)", team: job.teamID)
             _ = try await outcomes.requeue(job, at: until, countsAsAttempt: false, error: error)
         case .insufficientCredits, .auth:
             let kind = error.kind == .auth ? "auth" : "insufficient_credits"
-            try await outcomes.pause(accountKey: job.accountKey, until: nil, reason: kind)
+            try await outcomes.pause(accountKey: job.accountKey, until: nil, reason: kind, team: job.teamID)
             try await outcomes.alert(team: job.teamID, accountKey: job.accountKey, kind: kind, message: error.kind == .auth
                 ? "The \(job.provider) key was refused (\(error.message)). Generations are paused until an owner updates the key and resolves this alert."
                 : "The \(job.provider) account has too few credits (\(error.message)). Generations are paused until credits are added and this alert is resolved.")
