@@ -22,12 +22,17 @@ public struct AuditRepository: Sendable {
     public func append(_ event: AuditEvent, team: UUID, actor: AuditActor, on conn: PostgresConnection) async throws {
         // One writer per team chain at a time; released at commit.
         try await conn.query("SELECT pg_advisory_xact_lock(hashtextextended(\(team.uuidString), 7))", logger: logger)
-        let head = try await conn.query("""
+        // Link to the row the signed head names, not to whatever is last in the table now: rows
+        // cut from the end stay visible as a gap before this row.
+        let reading = try await heads.current(team: team, on: conn)
+        let fields = try await conn.query("""
             SELECT (SELECT hash FROM audit_log WHERE team_id = \(team) ORDER BY seq DESC LIMIT 1),
                    \(event.details.jsonText)::jsonb::text,
                    (extract(epoch FROM clock_timestamp()) * 1000000)::int8
             """, logger: logger)
-        guard let (prev, details, micros) = try await head.decode((Data?, String, Int64).self).firstElement() else { return }
+        guard let (tail, details, micros) = try await fields.decode((Data?, String, Int64).self).firstElement() else { return }
+        var prev = tail
+        if case .signed(let head) = reading { prev = head.lastHash }
         let id = UUID()
         let row = ChainedRow(id: id, team: team, actorType: actor.type, actorID: actor.id, action: event.action,
                              targetType: event.targetType, targetID: event.targetID, details: details, ip: actor.ip,
@@ -40,6 +45,13 @@ public struct AuditRepository: Sendable {
             RETURNING seq
             """, logger: logger)
         guard let seq = try await inserted.decode(Int64.self).firstElement() else { return }
+        // A forged head, or a missing one in front of existing rows, is left as it is, so verify
+        // keeps reporting it rather than this append signing over the evidence.
+        switch reading {
+        case .signed: break
+        case .missing: guard tail == nil else { return }
+        case .forged: return
+        }
         try await heads.write(AuditHead(team: team, lastSeq: seq, lastHash: hash), on: conn)
     }
 

@@ -168,7 +168,7 @@ struct JobOutcomes: Sendable {
             RETURNING id
             """, logger: logger)
         guard let id = try await rows.decode(UUID.self).firstElement() else { return }
-        try await audit.append(AuditEvent("alert.raised", target: "alert", id: id.uuidString,
+        try await audit.append(AuditEvent("alert.raised", target: "alert", id: id.uuidString.lowercased(),
                                           details: ["kind": .string(kind), "account_key": .string(accountKey), "message": .string(message)]),
                                team: team, actor: .system, on: conn)
     }
