@@ -48,7 +48,8 @@ import Testing
             await h.simulator.setFaults([FaultRule(route: .submit, fault: .notEnoughCredits)])
             let id = try await h.generate()
             let deadline = ContinuousClock.now + .seconds(15)
-            while try await Self.audit(h, action: "alert.raised").isEmpty, ContinuousClock.now < deadline {
+            // Pause, alert and requeue are three commits: wait for the last.
+            while try await Self.audit(h, action: "generation.requeued").isEmpty, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }
             let alert = try await Self.audit(h, action: "alert.raised")
