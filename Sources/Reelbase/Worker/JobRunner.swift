@@ -50,9 +50,13 @@ struct JobRunner: Sendable {
         do {
             result = try await withHeartbeat(job) { try await client.submit(request) }
         } catch let error as ProviderError {
-            try await outcomes.observe(error.credits, job: job)
-            try await outcomes.attempt(job, phase: "submit", outcome: error.kind.code, status: error.httpStatus, message: error.message)
-            try await handleSubmitError(error, job: job, logger: logger)
+            // Still under the lease's heartbeat: pausing, alerting and requeueing (each audited)
+            // can take a while on a busy database, and the rescuer must not take the job meanwhile.
+            try await withHeartbeat(job) { [self] in
+                try await outcomes.observe(error.credits, job: job)
+                try await outcomes.attempt(job, phase: "submit", outcome: error.kind.code, status: error.httpStatus, message: error.message)
+                try await handleSubmitError(error, job: job, logger: logger)
+            }
             return
         }
         switch result.outcome {

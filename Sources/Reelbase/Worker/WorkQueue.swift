@@ -99,12 +99,6 @@ struct WorkQueue: Sendable {
                   AND (state = 'submitting' OR (state = 'cancel_requested' AND provider_request_id IS NULL))
                 RETURNING id, team_id, state
                 """, logger: logger))
-            for (id, team, state) in requeued {
-                if state == "cancelled" { try await SpendLedger(logger: logger).release(generation: id, on: conn) }
-                try await audit.append(AuditEvent(state == "cancelled" ? "generation.cancelled" : "generation.requeued", target: "generation", id: id.uuidString,
-                                                  details: ["reason": "the worker stopped before sending it; nothing was billed"]),
-                                       team: team, actor: .system, on: conn)
-            }
             let unknown = try await rows(conn.query("""
                 UPDATE generations SET state = 'submit_unknown', lease_token = NULL, lease_expires_at = NULL, error_kind = 'ambiguous',
                     error_message = 'the worker stopped while submitting; the provider may have billed it', updated_at = now()
@@ -112,17 +106,25 @@ struct WorkQueue: Sendable {
                   AND (state = 'submitting' OR (state = 'cancel_requested' AND provider_request_id IS NULL))
                 RETURNING id, team_id, state
                 """, logger: logger))
-            for (id, team, _) in unknown {
-                try await audit.append(AuditEvent("generation.submit_unknown", target: "generation", id: id.uuidString,
-                                                  details: ["reason": "the worker stopped while submitting; the provider may have billed it"]),
-                                       team: team, actor: .system, on: conn)
-            }
             let freed = try await rows(conn.query("""
                 UPDATE generations SET lease_token = NULL, lease_expires_at = NULL
                 WHERE lease_token IS NOT NULL AND lease_expires_at < now() AND state IN ('submitted', 'cancel_requested')
                   AND provider_request_id IS NOT NULL
                 RETURNING id, team_id, state
                 """, logger: logger))
+            // Money and audit rows only after every row lock is held: writers elsewhere take their
+            // row locks before the team's audit lock too, so the two orders never cross.
+            for (id, team, state) in requeued {
+                if state == "cancelled" { try await SpendLedger(logger: logger).release(generation: id, on: conn) }
+                try await audit.append(AuditEvent(state == "cancelled" ? "generation.cancelled" : "generation.requeued", target: "generation", id: id.uuidString,
+                                                  details: ["reason": "the worker stopped before sending it; nothing was billed"]),
+                                       team: team, actor: .system, on: conn)
+            }
+            for (id, team, _) in unknown {
+                try await audit.append(AuditEvent("generation.submit_unknown", target: "generation", id: id.uuidString,
+                                                  details: ["reason": "the worker stopped while submitting; the provider may have billed it"]),
+                                       team: team, actor: .system, on: conn)
+            }
             for (id, team, _) in freed {
                 try await audit.append(AuditEvent("generation.lease_freed", target: "generation", id: id.uuidString,
                                                   details: ["reason": "the polling worker's lease ran out; another worker polls it"]),
