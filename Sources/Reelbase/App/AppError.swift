@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import PostgresNIO
+import ReelbaseCore
 
 /// The one error the API speaks: `{"error": {"code": "...", "message": "...", "details": ...}}`.
 public struct AppError: Error, HTTPResponseError, Sendable {
@@ -59,6 +60,8 @@ extension AppError {
             return error.closureError.flatMap { from($0) }
         case is NIOTooManyBytesError:
             return .payloadTooLarge
+        case let error as MoneyInputError:
+            return error.isSyntax ? .badRequest(error.message) : .validation(error.message)
         case let error as DecodingError:
             return .badRequest("The request body is not valid: \(describe(error))")
         case let error as HTTPError:

@@ -61,7 +61,7 @@ public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Mig
     let authed = router.group("api/v1").add(middleware: AuthMiddleware(auth: auth))
     let gates = Gates(publicGroup: api, authed: authed, prefix: "api/v1", ledger: ledger)
     gates.open.get("openapi.json") { _, _ in openAPI }
-    SessionController(auth: auth, teams: teams, secureCookies: config.secureCookies).addRoutes(to: gates)
+    SessionController(auth: auth, teams: teams, signIns: SignInAudit(audit: audit), secureCookies: config.secureCookies).addRoutes(to: gates)
     MeController(teams: teams, demoMode: config.demoMode).addRoutes(to: gates)
     MemberController(teams: teams).addRoutes(to: gates)
     APIKeyController(keys: keys).addRoutes(to: gates)

@@ -5,7 +5,8 @@ import PostgresNIO
 
 /// The append-only audit log. Rows are chained per team with an HMAC keyed by the service's
 /// secret: a row edited or deleted by hand (even by a superuser) breaks the chain, and without
-/// the secret the chain cannot be recomputed to hide it.
+/// the secret the chain cannot be recomputed to hide it. A signed head per team (last seq and
+/// hash, see AuditHead) written with every append catches rows cut from the chain's end.
 public struct AuditRepository: Sendable {
     let db: PostgresClient
     let chainKey: Data
@@ -21,23 +22,40 @@ public struct AuditRepository: Sendable {
     public func append(_ event: AuditEvent, team: UUID, actor: AuditActor, on conn: PostgresConnection) async throws {
         // One writer per team chain at a time; released at commit.
         try await conn.query("SELECT pg_advisory_xact_lock(hashtextextended(\(team.uuidString), 7))", logger: logger)
-        let head = try await conn.query("""
+        // Link to the row the signed head names, not to whatever is last in the table now: rows
+        // cut from the end stay visible as a gap before this row.
+        let reading = try await heads.current(team: team, on: conn)
+        let fields = try await conn.query("""
             SELECT (SELECT hash FROM audit_log WHERE team_id = \(team) ORDER BY seq DESC LIMIT 1),
                    \(event.details.jsonText)::jsonb::text,
                    (extract(epoch FROM clock_timestamp()) * 1000000)::int8
             """, logger: logger)
-        guard let (prev, details, micros) = try await head.decode((Data?, String, Int64).self).firstElement() else { return }
+        guard let (tail, details, micros) = try await fields.decode((Data?, String, Int64).self).firstElement() else { return }
+        var prev = tail
+        if case .signed(let head) = reading { prev = head.lastHash }
         let id = UUID()
         let row = ChainedRow(id: id, team: team, actorType: actor.type, actorID: actor.id, action: event.action,
                              targetType: event.targetType, targetID: event.targetID, details: details, ip: actor.ip,
                              micros: micros, prevHash: prev)
         let hash = row.hash(key: chainKey)
-        try await conn.query("""
+        let inserted = try await conn.query("""
             INSERT INTO audit_log (id, team_id, actor_type, actor_id, action, target_type, target_id, details, ip, created_at, prev_hash, hash)
             VALUES (\(id), \(team), \(actor.type), \(actor.id), \(event.action), \(event.targetType), \(event.targetID),
                     \(details)::jsonb, \(actor.ip), timestamptz 'epoch' + \(micros) * interval '1 microsecond', \(prev), \(hash))
+            RETURNING seq
             """, logger: logger)
+        guard let seq = try await inserted.decode(Int64.self).firstElement() else { return }
+        // A forged head, or a missing one in front of existing rows, is left as it is, so verify
+        // keeps reporting it rather than this append signing over the evidence.
+        switch reading {
+        case .signed: break
+        case .missing: guard tail == nil else { return }
+        case .forged: return
+        }
+        try await heads.write(AuditHead(team: team, lastSeq: seq, lastHash: hash), on: conn)
     }
+
+    var heads: AuditHeads { AuditHeads(key: chainKey, logger: logger) }
 
     /// Appends in a transaction of its own, for changes that are a single statement.
     public func append(_ event: AuditEvent, team: UUID, actor: AuditActor) async throws {
@@ -86,10 +104,18 @@ public struct AuditRepository: Sendable {
         public let rows_checked: Int
         public let first_broken_seq: Int64?
         public let problem: String?
+
+        static func broken(_ checked: Int, at seq: Int64?, _ problem: String) -> Verification {
+            Verification(ok: false, rows_checked: checked, first_broken_seq: seq, problem: problem)
+        }
     }
 
-    /// Walks the team's chain oldest-first and reports the first row that does not fit.
+    /// Walks the team's chain oldest-first and reports the first row that does not fit, then
+    /// checks the signed head: its row must still be there with its hash, so rows cut from the
+    /// end are reported too.
     public func verify(team: UUID) async throws -> Verification {
+        // The head is read first: rows appended after this are newer; its own row must remain.
+        let head = try await db.transaction(logger: logger) { conn in try await heads.current(team: team, on: conn) }
         let rows = try await db.query("""
             SELECT seq, id, actor_type, actor_id, action, target_type, target_id, details::text, ip,
                    (extract(epoch FROM created_at) * 1000000)::int8, prev_hash, hash
@@ -97,18 +123,27 @@ public struct AuditRepository: Sendable {
             """, logger: logger)
         var previous: Data?
         var checked = 0
+        var headRowHash: Data?
         for try await (seq, id, actorType, actorID, action, targetType, targetID, details, ip, micros, prev, hash)
             in rows.decode((Int64, UUID, String, UUID?, String, String, String?, String, String?, Int64, Data?, Data).self) {
             checked += 1
-            guard prev == previous else {
-                return Verification(ok: false, rows_checked: checked, first_broken_seq: seq, problem: "the row before this one was removed or replaced")
-            }
+            guard prev == previous else { return .broken(checked, at: seq, "the row before this one was removed or replaced") }
             let row = ChainedRow(id: id, team: team, actorType: actorType, actorID: actorID, action: action, targetType: targetType,
                                  targetID: targetID, details: details, ip: ip, micros: micros, prevHash: prev)
-            guard row.hash(key: chainKey) == hash else {
-                return Verification(ok: false, rows_checked: checked, first_broken_seq: seq, problem: "this row was edited after it was written")
-            }
+            guard row.hash(key: chainKey) == hash else { return .broken(checked, at: seq, "this row was edited after it was written") }
             previous = hash
+            if case .signed(let signed) = head, signed.lastSeq == seq { headRowHash = hash }
+        }
+        switch head {
+        case .missing:
+            guard checked == 0 else { return .broken(checked, at: nil, "the signed chain head is missing") }
+        case .forged:
+            return .broken(checked, at: nil, "the chain head's signature does not match")
+        case .signed(let signed):
+            guard let headRowHash else {
+                return .broken(checked, at: signed.lastSeq, "rows were removed from the end of the log: the last one written (seq \(signed.lastSeq)) is gone")
+            }
+            guard headRowHash == signed.lastHash else { return .broken(checked, at: signed.lastSeq, "the last row written was replaced") }
         }
         return Verification(ok: true, rows_checked: checked, first_broken_seq: nil, problem: nil)
     }

@@ -6,6 +6,7 @@ import Hummingbird
 struct SessionController {
     let auth: AuthRepository
     let teams: TeamRepository
+    let signIns: SignInAudit
     let secureCookies: Bool
 
     struct SignInRequest: Decodable {
@@ -33,7 +34,14 @@ struct SessionController {
         if body.email.isEmpty || body.email.count > 254 { problems.append("`email` must be 1 to 254 characters.") }
         if body.password.isEmpty || body.password.utf8.count > 1024 { problems.append("`password` must be 1 to 1024 bytes.") }
         if !problems.isEmpty { throw AppError.validation(problems.joined(separator: " "), details: ["problems": .array(problems.map(JSONValue.string))]) }
-        let session = try await auth.signIn(email: body.email, password: body.password, team: body.team_id, ip: context.clientIP)
+        let session: AuthRepository.SignIn
+        do {
+            session = try await auth.signIn(email: body.email, password: body.password, team: body.team_id, ip: context.clientIP)
+        } catch let error as AppError where SignInAudit.recordedFailures.contains(error.code) {
+            try await signIns.failed(email: body.email, reason: error.code, ip: context.clientIP)
+            throw error
+        }
+        try await signIns.succeeded(user: session.user, team: session.team, ip: context.clientIP)
         let info = SessionInfo(user_id: session.user, team_id: session.team, team_name: try await teams.name(of: session.team),
                                role: session.role, csrf_token: session.csrf)
         var response = try info.response(from: request, context: context)

@@ -1,7 +1,7 @@
 /// Documentation of `/campaigns`.
 enum CampaignOperations {
     static let campaignFields: [String: JSONValue] = [
-        "name": Schema.string, "description": Schema.string, "budget_usd": Schema.number, "tags": Schema.array(Schema.string),
+        "name": Schema.string, "description": Schema.string, "budget_usd": Schema.money, "tags": Schema.array(Schema.string),
     ]
 
     static let all: [APIOperation] = [

@@ -30,6 +30,10 @@ public struct Generation: Codable, Sendable, ResponseEncodable {
     public let cost_usd: Decimal?
     /// True when `cost_usd` is our price-table estimate rather than what the provider reported.
     public let cost_is_estimate: Bool?
+    /// What the provider reported, kept even when it was not booked.
+    public let reported_cost_usd: Decimal?
+    /// `out_of_range`: the report was outside [0, 10 x estimate], so the estimate was booked instead.
+    public let cost_flag: String?
     public let credits_after: Decimal?
     public let video: Video?
     public let error: ErrorInfo?

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// `/generations`: ask for videos, follow them, watch them, cancel, retry, rerun.
+/// `/generations`: ask for videos, follow them, watch them, cancel, retry, rerun, resolve.
 struct GenerationController {
     let generations: GenerationRepository
     let planner: GenerationPlanner
@@ -14,6 +14,7 @@ struct GenerationController {
         gates.viewer.post("generations/batch", use: batch)  // a dry run is a quote; a real batch asks for an editor itself
         gates.editor.post("generations", use: create)
         gates.editor.post("generations/:id/cancel", use: cancel).post("generations/:id/retry", use: retry).post("generations/:id/rerun", use: rerun)
+        gates.editor.post("generations/:id/resolve", use: resolve)
     }
 
     @Sendable func create(_ request: Request, context: EditorContext) async throws -> Response {
@@ -68,7 +69,7 @@ struct GenerationController {
     }
 
     /// The generation named in the path, as any gate's handler sees it.
-    private func current(_ identity: Identity, _ context: some RequestContext) async throws -> Generation {
+    func current(_ identity: Identity, _ context: some RequestContext) async throws -> Generation {
         guard let generation = try await generations.find(team: identity.teamID, id: try context.pathID("id", "generation")) else {
             throw AppError.notFound("generation")
         }

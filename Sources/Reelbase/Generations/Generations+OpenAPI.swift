@@ -27,6 +27,12 @@ enum GenerationOperations {
         APIOperation("POST", "/api/v1/generations/{id}/retry", "Resubmit a submit_unknown generation (may charge twice: needs confirm_double_charge)", tag: "generations",
                      body: Schema.object(["confirm_double_charge": Schema.boolean], required: ["confirm_double_charge"]),
                      responses: [200: "Queued again", 404: "Not found", 409: "Needs confirmation, or not submit_unknown"]),
+        APIOperation("POST", "/api/v1/generations/{id}/resolve",
+                     "Settle a submit_unknown generation from the provider's bill (editors and owners, audited): billed books the estimate (error.kind resolved_billed), not billed releases the reservation (resolved_not_billed); both end in failed",
+                     tag: "generations",
+                     body: Schema.object(["billed": Schema.boolean, "note": Schema.string], required: ["billed", "note"]),
+                     responses: [200: "Resolved: the generation, now failed", 400: "Malformed body", 403: "Viewers cannot resolve", 404: "Not found",
+                                 409: "Not submit_unknown (already final, or still running)", 422: "Note missing or too long"]),
         APIOperation("POST", "/api/v1/generations/{id}/rerun", "A new generation with the same prompt, inputs and seed", tag: "generations",
                      responses: [202: "Queued", 402: "Over budget", 404: "Not found"]),
     ]

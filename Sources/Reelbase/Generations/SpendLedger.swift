@@ -22,24 +22,60 @@ struct SpendLedger: Sendable {
             """, logger: logger)
     }
 
-    /// Releases the reservation and books `cost` as spent, once per generation.
-    func settle(generation: UUID, cost: Decimal, isEstimate: Bool, on conn: PostgresConnection) async throws {
-        try await conn.query("""
+    /// What a finished generation costs the team. A provider-reported cost is booked when it is
+    /// plausible, within [0, 10 x estimate]; outside that it is kept as reported but the estimate
+    /// is booked, flagged `out_of_range` (an alert and the audit row say so): one bad header must
+    /// not drain a budget, and spend must not silently vanish either.
+    struct Charge: Sendable, Equatable {
+        let amount: Decimal
+        let isEstimate: Bool
+        let reported: Decimal?
+        let flag: String?
+
+        static let plausibleFactor: Decimal = 10
+
+        init(reported: Decimal?, estimate: Decimal) {
+            self.reported = reported
+            if let reported, reported >= 0, reported <= estimate * Self.plausibleFactor {
+                (amount, isEstimate, flag) = (reported, false, nil)
+            } else {
+                (amount, isEstimate, flag) = (estimate, true, reported == nil ? nil : "out_of_range")
+            }
+        }
+
+        var auditDetails: [String: JSONValue] {
+            var details: [String: JSONValue] = ["cost_usd": .string("\(amount)"), "cost_is_estimate": .bool(isEstimate)]
+            if let reported { details["reported_cost_usd"] = .string("\(reported)") }
+            if let flag { details["cost_flag"] = .string(flag) }
+            return details
+        }
+    }
+
+    /// Releases the reservation and books the charge as spent (reserved -> spent on team and
+    /// campaign, one ledger row), once per generation. The only place spend is booked: the
+    /// worker (success, expiry) and a person resolving a submit_unknown job both come here.
+    /// Returns false when the generation was already booked.
+    @discardableResult
+    func settle(generation: UUID, charge: Charge, on conn: PostgresConnection) async throws -> Bool {
+        let rows = try await conn.query("""
             WITH g AS (
                 SELECT id, team_id, campaign_id, created_by, provider, account_key, model_id, reserved_usd FROM generations WHERE id = \(generation) FOR UPDATE
             ), booked AS (
-                INSERT INTO spend_ledger (team_id, generation_id, campaign_id, user_id, provider, account_key, model_id, amount_usd, is_estimate)
-                SELECT team_id, id, campaign_id, created_by, provider, account_key, model_id, \(cost), \(isEstimate) FROM g
+                INSERT INTO spend_ledger (team_id, generation_id, campaign_id, user_id, provider, account_key, model_id, amount_usd, is_estimate, cost_flag)
+                SELECT team_id, id, campaign_id, created_by, provider, account_key, model_id, \(charge.amount), \(charge.isEstimate), \(charge.flag) FROM g
                 ON CONFLICT (generation_id) DO NOTHING RETURNING generation_id
             ), t AS (
-                UPDATE teams SET reserved_usd = greatest(teams.reserved_usd - g.reserved_usd, 0), spent_usd = teams.spent_usd + \(cost)
+                UPDATE teams SET reserved_usd = greatest(teams.reserved_usd - g.reserved_usd, 0), spent_usd = teams.spent_usd + \(charge.amount)
                 FROM g, booked WHERE teams.id = g.team_id
             ), c AS (
-                UPDATE campaigns SET reserved_usd = greatest(campaigns.reserved_usd - g.reserved_usd, 0), spent_usd = campaigns.spent_usd + \(cost)
+                UPDATE campaigns SET reserved_usd = greatest(campaigns.reserved_usd - g.reserved_usd, 0), spent_usd = campaigns.spent_usd + \(charge.amount)
                 FROM g, booked WHERE campaigns.team_id = g.team_id AND campaigns.id = g.campaign_id
             )
-            UPDATE generations SET reserved_usd = 0, cost_usd = \(cost), cost_is_estimate = \(isEstimate)
+            UPDATE generations SET reserved_usd = 0, cost_usd = \(charge.amount), cost_is_estimate = \(charge.isEstimate),
+                reported_cost_usd = \(charge.reported), cost_flag = \(charge.flag)
             FROM g, booked WHERE generations.id = g.id
+            RETURNING generations.id
             """, logger: logger)
+        return try await rows.decode(UUID.self).firstElement() != nil
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import ReelbaseCore
 
 /// A field in a change request: left out, sent as `null`, or sent with a value.
 enum Patch<Value: Sendable>: Sendable {
@@ -65,29 +66,15 @@ enum LibraryInput {
 
     static func budget(_ value: Decimal?) throws -> Decimal? {
         guard let value else { return nil }
-        guard value >= 0, value < 10_000_000_000 else {
-            throw AppError.validation("`budget_usd` must be from 0 to 9999999999.9999.")
+        guard value >= 0, value < Money.limit else {
+            throw AppError.validation("`budget_usd` must be from 0 to below \(Money.limit).")
         }
         return value
     }
 }
 
-/// Money arrives as a JSON number or a decimal string ("12.50"); both decode exactly.
-struct USD: Decodable, Sendable {
-    let value: Decimal
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a decimal number")
-            }
-            self.value = value
-        } else {
-            self.value = try container.decode(Decimal.self)
-        }
-    }
-}
+/// Money arrives as a JSON number or a decimal string ("12.50"); parsed strictly (Money).
+typealias USD = USDAmount
 
 extension PSQLError {
     var sqlState: String? { serverInfo?[.sqlState] }

@@ -36,6 +36,11 @@ public enum Schema {
     public static let integer: JSONValue = ["type": "integer"]
     public static let number: JSONValue = ["type": "number"]
     public static let boolean: JSONValue = ["type": "boolean"]
+    /// A USD amount (Money): a JSON number or a plain decimal string, at most 6 decimals.
+    public static let money: JSONValue = [
+        "description": "USD, at most 6 decimals; a JSON number or a decimal string like \"12.50\" (nothing else in the string)",
+        "oneOf": [["type": "number", "minimum": 0], ["type": "string", "pattern": "^[0-9]{1,12}(\\.[0-9]{1,6})?$"]],
+    ]
     public static let anyObject: JSONValue = ["type": "object"]
     public static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
     public static func oneOf(_ values: [String]) -> JSONValue { .object(["type": "string", "enum": .array(values.map { .string($0) })]) }

@@ -20,7 +20,7 @@ enum ProviderOperations {
         APIOperation("GET", "/api/v1/prices", "The team's price table (own rows and instance defaults)", tag: "models"),
         APIOperation("PUT", "/api/v1/prices", "Replace the team's own price rows (owners, audited); [] returns to the defaults", tag: "models",
                      body: Schema.object(["rows": Schema.array(Schema.object(["model_id": Schema.string, "resolution": Schema.string, "generate_audio": Schema.boolean,
-                                                                              "unit": Schema.oneOf(["per_second", "per_generation"]), "usd": Schema.number], required: ["model_id", "unit", "usd"]))], required: ["rows"]),
+                                                                              "unit": Schema.oneOf(["per_second", "per_generation"]), "usd": Schema.money], required: ["model_id", "unit", "usd"]))], required: ["rows"]),
                      responses: [200: "Replaced", 403: "Owners only", 422: "Invalid rows"]),
         APIOperation("GET", "/api/v1/credits", "Balance history of the team's provider accounts, newest first", tag: "credits", query: ["account_id", "cursor", "limit"]),
     ]

@@ -98,7 +98,7 @@ public struct GenerationWorker: Service {
     private func rescueLoop() async {
         while !Task.isCancelled {
             do {
-                let (unknown, freed) = try await queue.rescue()
+                let (unknown, freed) = try await queue.rescue(audit: runner.outcomes.audit)
                 if unknown > 0 || freed > 0 {
                     logger.notice("rescued expired leases", metadata: ["submit_unknown": "\(unknown)", "freed": "\(freed)"])
                 }

@@ -46,6 +46,9 @@ struct JobOutcomes: Sendable {
                 """, logger: logger)
             guard let state = try await rows.decode(String.self).firstElement() else { return false }
             if state == "cancelled" { try await ledger.release(generation: job.id, on: conn) }
+            try await audit.append(AuditEvent(state == "cancelled" ? "generation.cancelled" : "generation.requeued", target: "generation", id: job.id.uuidString,
+                                              details: ["error": .string(error.kind.code), "message": .string(error.message), "next_attempt_at": .string(at.iso8601WithFraction)]),
+                                   team: job.teamID, actor: .system, on: conn)
             return true
         }
     }
@@ -90,16 +93,17 @@ struct JobOutcomes: Sendable {
                 RETURNING id
                 """, logger: logger)
             guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
-            try await ledger.settle(generation: job.id, cost: job.estimate, isEstimate: true, on: conn)
+            try await ledger.settle(generation: job.id, charge: .init(reported: nil, estimate: job.estimate), on: conn)
             return true
         }
     }
 
     /// The archived video, its cost, the credit snapshot and the audit row: all or nothing.
+    /// A reported cost outside [0, 10 x estimate] is kept but not booked (SpendLedger.Charge); an alert says so.
     func succeed(_ job: ClaimedJob, video: StoredBlob, cost: Decimal?, seed: Int?, observation: CreditObservation?) async throws -> Bool {
-        let charged = cost ?? job.estimate
+        let charge = SpendLedger.Charge(reported: cost, estimate: job.estimate)
         return try await finish(job, event: "generation.succeeded",
-                                details: ["cost_usd": .string("\(charged)"), "cost_is_estimate": .bool(cost == nil), "video_bytes": .number(Double(video.size))]) { conn in
+                                details: charge.auditDetails.merging(["video_bytes": .number(Double(video.size))]) { $1 }) { conn in
             let rows = try await conn.query("""
                 UPDATE generations SET state = CASE WHEN state = 'cancel_requested' THEN 'cancelled' ELSE 'succeeded' END,
                     video_blob_id = \(video.id), video_sha256 = \(video.sha256.hex), video_size = \(video.size), video_content_type = \(video.contentType),
@@ -109,7 +113,11 @@ struct JobOutcomes: Sendable {
                 RETURNING id
                 """, logger: logger)
             guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
-            try await ledger.settle(generation: job.id, cost: charged, isEstimate: cost == nil, on: conn)
+            try await ledger.settle(generation: job.id, charge: charge, on: conn)
+            if charge.flag != nil, let reported = cost {
+                try await raiseAlert(team: job.teamID, accountKey: job.accountKey, kind: "cost_out_of_range", message:
+                    "The \(job.provider) account reported a cost of \(reported) USD for generation \(job.id), outside 0 to 10 times its estimate of \(job.estimate) USD. The estimate was booked; check the provider's bill.", on: conn)
+            }
             if let observation { try await credits.record(observation, team: job.teamID, account: job.accountID, generation: job.id, on: conn) }
             return true
         }
@@ -131,21 +139,38 @@ struct JobOutcomes: Sendable {
 
     // MARK: account trouble, attempts, credits
 
-    /// No submissions on this account until `until`, for every replica.
-    func pause(accountKey: String, until: Date?, reason: String) async throws {
-        try await db.query("""
-            INSERT INTO provider_pauses (account_key, paused_until, reason) VALUES (\(accountKey), coalesce(\(until)::timestamptz, 'infinity'::timestamptz), \(reason))
-            ON CONFLICT (account_key) DO UPDATE SET paused_until = greatest(provider_pauses.paused_until, excluded.paused_until),
-                reason = excluded.reason, updated_at = now()
-            """, logger: logger)
+    /// No submissions on this account until `until`, for every replica; audited in the team whose job hit it.
+    func pause(accountKey: String, until: Date?, reason: String, team: UUID) async throws {
+        try await db.transaction(logger: logger) { conn in
+            try await conn.query("""
+                INSERT INTO provider_pauses (account_key, paused_until, reason) VALUES (\(accountKey), coalesce(\(until)::timestamptz, 'infinity'::timestamptz), \(reason))
+                ON CONFLICT (account_key) DO UPDATE SET paused_until = greatest(provider_pauses.paused_until, excluded.paused_until),
+                    reason = excluded.reason, updated_at = now()
+                """, logger: logger)
+            try await audit.append(AuditEvent("provider_account.paused", target: "provider_account", id: accountKey,
+                                              details: ["reason": .string(reason), "until": until.map { .string($0.iso8601WithFraction) } ?? "until a person acts"]),
+                                   team: team, actor: .system, on: conn)
+        }
     }
 
     /// One open alert per team, account and kind, however many jobs hit the problem.
     func alert(team: UUID, accountKey: String, kind: String, message: String) async throws {
-        try await db.query("""
+        try await db.transaction(logger: logger) { conn in
+            try await raiseAlert(team: team, accountKey: accountKey, kind: kind, message: message, on: conn)
+        }
+    }
+
+    /// Audited when it opens a new alert (not for every job that hits an open one).
+    private func raiseAlert(team: UUID, accountKey: String, kind: String, message: String, on conn: PostgresConnection) async throws {
+        let rows = try await conn.query("""
             INSERT INTO alerts (team_id, account_key, kind, message) VALUES (\(team), \(accountKey), \(kind), \(message))
             ON CONFLICT (team_id, account_key, kind) WHERE resolved_at IS NULL DO NOTHING
+            RETURNING id
             """, logger: logger)
+        guard let id = try await rows.decode(UUID.self).firstElement() else { return }
+        try await audit.append(AuditEvent("alert.raised", target: "alert", id: id.uuidString.lowercased(),
+                                          details: ["kind": .string(kind), "account_key": .string(accountKey), "message": .string(message)]),
+                               team: team, actor: .system, on: conn)
     }
 
     func attempt(_ job: ClaimedJob, phase: String, outcome: String, status: Int? = nil, message: String? = nil) async throws {

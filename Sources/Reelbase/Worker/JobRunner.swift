@@ -50,9 +50,13 @@ struct JobRunner: Sendable {
         do {
             result = try await withHeartbeat(job) { try await client.submit(request) }
         } catch let error as ProviderError {
-            try await outcomes.observe(error.credits, job: job)
-            try await outcomes.attempt(job, phase: "submit", outcome: error.kind.code, status: error.httpStatus, message: error.message)
-            try await handleSubmitError(error, job: job, logger: logger)
+            // Still under the lease's heartbeat: pausing, alerting and requeueing (each audited)
+            // can take a while on a busy database, and the rescuer must not take the job meanwhile.
+            try await withHeartbeat(job) { [self] in
+                try await outcomes.observe(error.credits, job: job)
+                try await outcomes.attempt(job, phase: "submit", outcome: error.kind.code, status: error.httpStatus, message: error.message)
+                try await handleSubmitError(error, job: job, logger: logger)
+            }
             return
         }
         switch result.outcome {
@@ -73,11 +77,11 @@ struct JobRunner: Sendable {
         switch error.kind {
         case .rateLimited(let resetAt):
             let until = resetAt ?? Date().addingTimeInterval(60)
-            try await outcomes.pause(accountKey: job.accountKey, until: until, reason: "rate limited until \(until)")
+            try await outcomes.pause(accountKey: job.accountKey, until: until, reason: "rate limited until \(until)", team: job.teamID)
             _ = try await outcomes.requeue(job, at: until, countsAsAttempt: false, error: error)
         case .insufficientCredits, .auth:
             let kind = error.kind == .auth ? "auth" : "insufficient_credits"
-            try await outcomes.pause(accountKey: job.accountKey, until: nil, reason: kind)
+            try await outcomes.pause(accountKey: job.accountKey, until: nil, reason: kind, team: job.teamID)
             try await outcomes.alert(team: job.teamID, accountKey: job.accountKey, kind: kind, message: error.kind == .auth
                 ? "The \(job.provider) key was refused (\(error.message)). Generations are paused until an owner updates the key and resolves this alert."
                 : "The \(job.provider) account has too few credits (\(error.message)). Generations are paused until credits are added and this alert is resolved.")

@@ -85,43 +85,57 @@ struct WorkQueue: Sendable {
     }
 
     /// Moves expired `submitting` leases to `submit_unknown` (the POST may have been billed)
-    /// and frees expired polling leases. One replica at a time.
-    func rescue() async throws -> (unknown: Int, freed: Int) {
+    /// and frees expired polling leases. One replica at a time; every move is audited (system).
+    func rescue(audit: AuditRepository) async throws -> (unknown: Int, freed: Int) {
         try await db.transaction(logger: logger) { conn in
             let locked = try await conn.query("SELECT pg_try_advisory_xact_lock(\(Self.rescueLockKey))", logger: logger)
             guard try await locked.decode(Bool.self).firstElement() == true else { return (0, 0) }
             // Died before the POST left: certainly not billed, so it simply goes back to the queue
             // (or, when a person asked to cancel meanwhile, is cancelled and its money released).
-            let requeued = try await conn.query("""
+            let requeued = try await rows(conn.query("""
                 UPDATE generations SET state = CASE WHEN state = 'cancel_requested' THEN 'cancelled' ELSE 'queued' END,
                     attempt = greatest(attempt - 1, 0), lease_token = NULL, lease_expires_at = NULL, next_attempt_at = now(), updated_at = now()
                 WHERE lease_token IS NOT NULL AND lease_expires_at < now() AND post_started_at IS NULL
                   AND (state = 'submitting' OR (state = 'cancel_requested' AND provider_request_id IS NULL))
-                RETURNING id, state
-                """, logger: logger)
-            let back = try await requeued.decode((UUID, String).self).reduce(into: [(UUID, String)]()) { $0.append($1) }
-            for (id, state) in back where state == "cancelled" {
-                try await SpendLedger(logger: logger).release(generation: id, on: conn)
-            }
-            let unknown = try await conn.query("""
+                RETURNING id, team_id, state
+                """, logger: logger))
+            let unknown = try await rows(conn.query("""
                 UPDATE generations SET state = 'submit_unknown', lease_token = NULL, lease_expires_at = NULL, error_kind = 'ambiguous',
                     error_message = 'the worker stopped while submitting; the provider may have billed it', updated_at = now()
                 WHERE lease_token IS NOT NULL AND lease_expires_at < now()
                   AND (state = 'submitting' OR (state = 'cancel_requested' AND provider_request_id IS NULL))
-                RETURNING id, team_id
-                """, logger: logger)
-            var count = 0
-            for try await _ in unknown.decode((UUID, UUID).self) { count += 1 }
-            let freed = try await conn.query("""
+                RETURNING id, team_id, state
+                """, logger: logger))
+            let freed = try await rows(conn.query("""
                 UPDATE generations SET lease_token = NULL, lease_expires_at = NULL
                 WHERE lease_token IS NOT NULL AND lease_expires_at < now() AND state IN ('submitted', 'cancel_requested')
                   AND provider_request_id IS NOT NULL
-                RETURNING id
-                """, logger: logger)
-            var freedCount = 0
-            for try await _ in freed.decode(UUID.self) { freedCount += 1 }
-            return (count, freedCount)
+                RETURNING id, team_id, state
+                """, logger: logger))
+            // Money and audit rows only after every row lock is held: writers elsewhere take their
+            // row locks before the team's audit lock too, so the two orders never cross.
+            for (id, team, state) in requeued {
+                if state == "cancelled" { try await SpendLedger(logger: logger).release(generation: id, on: conn) }
+                try await audit.append(AuditEvent(state == "cancelled" ? "generation.cancelled" : "generation.requeued", target: "generation", id: id.uuidString,
+                                                  details: ["reason": "the worker stopped before sending it; nothing was billed"]),
+                                       team: team, actor: .system, on: conn)
+            }
+            for (id, team, _) in unknown {
+                try await audit.append(AuditEvent("generation.submit_unknown", target: "generation", id: id.uuidString,
+                                                  details: ["reason": "the worker stopped while submitting; the provider may have billed it"]),
+                                       team: team, actor: .system, on: conn)
+            }
+            for (id, team, _) in freed {
+                try await audit.append(AuditEvent("generation.lease_freed", target: "generation", id: id.uuidString,
+                                                  details: ["reason": "the polling worker's lease ran out; another worker polls it"]),
+                                       team: team, actor: .system, on: conn)
+            }
+            return (unknown.count, freed.count)
         }
+    }
+
+    private func rows(_ sequence: PostgresRowSequence) async throws -> [(UUID, UUID, String)] {
+        try await sequence.decode((UUID, UUID, String).self).reduce(into: []) { $0.append($1) }
     }
 
     private func job(_ rows: PostgresRowSequence) async throws -> ClaimedJob? {

@@ -27,6 +27,16 @@ public struct PriceRow: Codable, Sendable, Hashable {
         self.usd = usd
     }
 
+    /// `usd` is parsed strictly, like every money input (Money).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        modelID = try container.decode(String.self, forKey: .modelID)
+        resolution = try container.decodeIfPresent(String.self, forKey: .resolution)
+        generateAudio = try container.decodeIfPresent(Bool.self, forKey: .generateAudio)
+        unit = try container.decode(PriceUnit.self, forKey: .unit)
+        usd = try container.decode(USDAmount.self, forKey: .usd).value
+    }
+
     enum CodingKeys: String, CodingKey {
         case resolution, unit, usd
         case modelID = "model_id"

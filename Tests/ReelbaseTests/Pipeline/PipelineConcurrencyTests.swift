@@ -148,7 +148,7 @@ import Testing
                 #expect(try await queue.markPosting(second))  // this one's POST may have left
                 // Both workers die: their leases run out.
                 try await db.query("UPDATE generations SET lease_expires_at = now() - interval '1 second'", logger: logger)
-                _ = try await queue.rescue()
+                _ = try await queue.rescue(audit: AuditRepository(db: db, secrets: SecretBox(key: h.config.secretKey), logger: logger))
                 let rows = try await db.query("SELECT id, state, attempt FROM generations", logger: logger)
                 var result: [UUID: (String, Int)] = [:]
                 for try await (id, state, attempt) in rows.decode((UUID, String, Int).self) { result[id] = (state, attempt) }
