@@ -53,7 +53,6 @@ import Testing
             #expect(failed["credits_deduction"] as? Double == 0)
             #expect(failed["error"] is String)
             #expect(failed["generation_url"] is NSNull)
-            #expect(await sim.balance() == Decimal(string: "99.75"))
         }
     }
 

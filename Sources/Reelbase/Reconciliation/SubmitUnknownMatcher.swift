@@ -61,6 +61,16 @@ public enum MatchDecision: Sendable, Equatable {
     case lookAgain(at: Date)
     /// The history cannot settle it; a person decides, with these candidates as evidence.
     case needsPerson(reason: String, candidates: [SegmindHistoryEntry])
+
+    /// One short line for logs (candidates' bodies can hold whole images).
+    public var summary: String {
+        switch self {
+        case .adopt(let entry): "adopt \(entry.requestID)"
+        case .requeue: "requeue"
+        case .lookAgain(let at): "look again at \(at.iso8601WithFraction)"
+        case .needsPerson(let reason, let candidates): "needs a person (\(candidates.count) candidates): \(reason)"
+        }
+    }
 }
 
 /// Decides a `submit_unknown` generation from the provider's own books. Pure: no I/O, no clock.

@@ -95,7 +95,7 @@ public struct SubmitUnknownResolver: Sendable {
             claimed = try await generations.claimed(entries.map(\.requestID), accountKey: held.accountKey)
         }
         let decision = SubmitUnknownMatcher.decide(submit, lookup: lookup, claimed: claimed, now: lookedAt, policy: policy)
-        logger.info("submit_unknown looked up in the provider's history", metadata: ["generation": "\(held.id)", "decision": "\(decision)"])
+        logger.info("submit_unknown looked up in the provider's history", metadata: ["generation": "\(held.id)", "decision": "\(decision.summary)"])
         switch decision {
         case .adopt(let entry):
             if credentials.api == .segmindV1 {
