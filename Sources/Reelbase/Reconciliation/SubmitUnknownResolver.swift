@@ -141,3 +141,13 @@ public struct SubmitUnknownResolver: Sendable {
         return .object(fields)
     }
 }
+
+extension MatchPolicy {
+    /// The policy the service runs with: the configured history lag, and the longest a POST may
+    /// take to reach the provider (the longest submit deadline: a wider window only adds candidates).
+    public init(config: AppConfig, timeouts: ProviderTimeouts = .init()) {
+        self.init(
+            historyLag: TimeInterval(config.segmindHistoryLagSeconds),
+            submitTimeout: max(timeouts.request, timeouts.synchronousGeneration).seconds)
+    }
+}

@@ -107,4 +107,23 @@ import Testing
         #expect(window.end == Self.posted.addingTimeInterval(90))
         #expect(Self.policy.settledAt(for: Self.submit) == Self.settled)
     }
+
+    @Test func theServicePolicyComesFromTheEnvironment() throws {
+        let config = try AppConfig.fromEnvironment([
+            "DATABASE_URL": "postgres://reelbase@127.0.0.1:5432/reelbase",
+            "REELBASE_SECRET_KEY": "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXQ=",
+            "REELBASE_SEGMIND_HISTORY_LAG_SECONDS": "1200",
+        ])
+        #expect(config.segmindHistoryURL == "https://api.spotprod.segmind.com/inference-request/request-history")
+        let policy = MatchPolicy(config: config)
+        #expect(policy.historyLag == 1200)
+        #expect(policy.submitTimeout == 300)  // the v1 deadline, the longest a POST may be on the wire
+        #expect(throws: AppConfig.Invalid.self) {
+            try AppConfig.fromEnvironment([
+                "DATABASE_URL": "postgres://reelbase@127.0.0.1:5432/reelbase",
+                "REELBASE_SECRET_KEY": "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXQ=",
+                "REELBASE_SEGMIND_HISTORY_LAG_SECONDS": "-5",
+            ])
+        }
+    }
 }
