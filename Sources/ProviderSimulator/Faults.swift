@@ -8,6 +8,8 @@ public enum RouteKind: String, Codable, Sendable, Hashable {
     case status
     /// GET /v2/requests/{id}, GET /files/{id}.mp4
     case result
+    /// GET /inference-request/request-history[/{id}] (Segmind's request history)
+    case history
     /// every provider route (never the /_sim admin routes)
     case any
 }

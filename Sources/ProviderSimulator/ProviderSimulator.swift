@@ -9,9 +9,12 @@ import ServiceLifecycle
 ///
 /// Segmind (`x-api-key`): `POST /v1/{slug}` → MP4 bytes; `POST /v2/{slug}`, `GET /v2/requests/{id}/status`,
 /// `GET /v2/requests/{id}`; `GET /v1/get-user-credits`; outputs at `GET /files/{id}.mp4`.
+/// Segmind's request history (the provider's books): `GET /inference-request/request-history`,
+/// `GET /inference-request/request-history/{id}` (see `HistoryRoutes`).
 /// AI/ML (`Authorization: Bearer`): `POST /v2/video/generations`, `GET /v2/video/generations?generation_id=`.
 /// Admin (no auth): `POST|DELETE /_sim/faults`, `GET /_sim/stats`, `POST /_sim/reset`,
-/// `POST /_sim/balance {"balance":x}`, `POST /_sim/clock {"advance_seconds":s}`.
+/// `POST /_sim/balance {"balance":x}`, `POST /_sim/clock {"advance_seconds":s}`,
+/// `POST /_sim/history` (a request made outside Reelbase with the same key).
 ///
 /// Entry points: `start` for tests (in-process, returns a handle), `run` for the CLI (blocks).
 public enum ProviderSimulator {
@@ -51,6 +54,7 @@ public enum ProviderSimulator {
         AdminRoutes(state: state).add(to: router)
         AimlRoutes(state: state).add(to: router)
         SegmindRoutes(state: state).add(to: router)
+        HistoryRoutes(state: state).add(to: router)
         var logger = Logger(label: "provider-simulator")
         logger.logLevel = config.logLevel
         return Application(
@@ -89,6 +93,8 @@ public final class RunningSimulator: Sendable {
     public var baseURL: String { "http://\(host):\(port)" }
     /// What the Segmind SDK calls `base_url` (`…/v1`).
     public var segmindBaseURL: String { baseURL + "/v1" }
+    /// Where the request history answers (the SDK's `REQUEST_HISTORY_URL`, on this host).
+    public var historyURL: String { baseURL + "/" + HistoryRoutes.path }
 
     /// Replaces the active fault rules (and, when given, the FAILED rate).
     public func setFaults(_ rules: [FaultRule], failRate: Double? = nil) async {

@@ -53,14 +53,15 @@ struct RequestFields: Sendable {
     }
 }
 
-/// One JSON (or form) value, keeping booleans apart from numbers.
-enum FieldValue: Decodable, Sendable, Equatable {
+/// One JSON (or form) value, keeping booleans apart from numbers. Encodes back to the same
+/// JSON, so the history can show a request body as it was sent.
+enum FieldValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
     case list([FieldValue])
-    case object
+    case object([String: FieldValue])
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -75,7 +76,19 @@ enum FieldValue: Decodable, Sendable, Equatable {
         } else if let list = try? container.decode([FieldValue].self) {
             self = .list(list)
         } else {
-            self = .object
+            self = .object(try container.decode([String: FieldValue].self))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let flag): try container.encode(flag)
+        case .number(let number): try container.encode(number)
+        case .string(let text): try container.encode(text)
+        case .list(let items): try container.encode(items)
+        case .object(let fields): try container.encode(fields)
         }
     }
 }

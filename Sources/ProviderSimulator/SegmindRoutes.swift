@@ -42,7 +42,9 @@ struct SegmindRoutes: Sendable {
         guard await state.reserve(price) else {
             return .failure(ResponseError(Reply.segmindError(.notAcceptable, "Not enough credits")))
         }
-        return .success(Accepted(model: model, params: params, price: price))
+        let books = BookSource(
+            owner: SimUser(apiKey: request.headers[.apiKey] ?? ""), body: fields.values, origin: gate.origin(of: request))
+        return .success(Accepted(model: model, params: params, price: price, books: books))
     }
 
     @Sendable func generateSync(_ request: Request, context: SimContext) async throws -> Response {
@@ -52,6 +54,7 @@ struct SegmindRoutes: Sendable {
         case .success(let value): accepted = value
         case .failure(let error): return error.response
         }
+        let requestID = await state.bookSyncRequest(model: accepted.model, price: accepted.price, books: accepted.books)
         let latency = state.config.latencySeconds
         try? await Task.sleep(for: .seconds(latency))
         let remaining = await state.charge(accepted.price)
@@ -63,7 +66,7 @@ struct SegmindRoutes: Sendable {
             .cost: decimalText(accepted.price),
             .generationTime: String(format: "%.2f", latency),
             .seedValue: String(reportedSeed(accepted.params, model: accepted.model)),
-            .requestID: UUID().uuidString.lowercased(),
+            .requestID: requestID,
         ])
     }
 
@@ -76,7 +79,7 @@ struct SegmindRoutes: Sendable {
         }
         let job = await state.createJob(
             api: .segmindV2, model: accepted.model, price: accepted.price,
-            seed: reportedSeed(accepted.params, model: accepted.model))
+            seed: reportedSeed(accepted.params, model: accepted.model), books: accepted.books)
         if let reply = await gate.fault(route: .submit, afterProcessing: true, family: .segmind, context: context) {
             return reply
         }
@@ -136,6 +139,7 @@ struct Accepted: Sendable {
     let model: ModelSpec
     let params: GenerationParameters
     let price: Decimal
+    let books: BookSource
 }
 
 /// Carries an early answer out of a validation step.

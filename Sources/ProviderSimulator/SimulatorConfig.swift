@@ -25,6 +25,9 @@ public struct SimulatorConfig: Sendable {
     public var faults: [FaultRule]
     /// The model value AI/ML accepts (its own docs also drop the `google/` prefix; both are accepted).
     public var aimlModelID: String
+    /// How long a Segmind request takes to appear in the request history (real histories lag).
+    /// 0 suits tests; `reelbase provider-sim` defaults to a few seconds.
+    public var historyLagSeconds: Double
     /// Prices charged per successful generation.
     public var priceTable: PriceTable
     public var logLevel: Logger.Level
@@ -34,7 +37,7 @@ public struct SimulatorConfig: Sendable {
         retentionSeconds: Double = 3600, fileRetentionSeconds: Double = 7 * 24 * 3600,
         balance: Decimal = 100, failRate: Double = 0, apiKey: String? = nil, videoBytes: Int? = nil,
         faults: [FaultRule] = [], aimlModelID: String = "google/veo-3.1-lite-generate-001",
-        priceTable: PriceTable = .published, logLevel: Logger.Level = .warning
+        historyLagSeconds: Double = 0, priceTable: PriceTable = .published, logLevel: Logger.Level = .warning
     ) {
         self.host = host
         self.port = port
@@ -47,6 +50,7 @@ public struct SimulatorConfig: Sendable {
         self.videoBytes = videoBytes
         self.faults = faults
         self.aimlModelID = aimlModelID
+        self.historyLagSeconds = historyLagSeconds
         self.priceTable = priceTable
         self.logLevel = logLevel
     }

@@ -47,6 +47,7 @@ actor SimulatorState {
     private var reserved: Decimal = 0
     private var jobs: [String: SimJob] = [:]
     private var faults: FaultBook
+    private var history = HistoryBook()
     private var clockOffset: TimeInterval = 0
     private var stats = Counters()
 
@@ -108,6 +109,7 @@ actor SimulatorState {
         failRate = config.failRate
         reserved = 0
         jobs.removeAll()
+        history = HistoryBook()
         faults = FaultBook(rules: config.faults)
         clockOffset = 0
         stats = Counters()
@@ -143,14 +145,51 @@ actor SimulatorState {
     // MARK: v2 / AI/ML jobs
 
     /// Creates a job whose money is already reserved; it ends after the configured latency.
-    func createJob(api: JobAPI, model: ModelSpec, price: Decimal, seed: Int) -> SimJob {
+    /// A Segmind job (`books` given) also goes on the request history, with the same outcome.
+    func createJob(api: JobAPI, model: ModelSpec, price: Decimal, seed: Int, books: BookSource? = nil) -> SimJob {
         let fails = failRate > 0 && Double.random(in: 0..<1) < failRate
         let job = SimJob(
             id: UUID().uuidString.lowercased(), api: api, model: model, price: price, seed: seed,
             submittedAt: now(), latency: config.latencySeconds,
             failureMessage: fails ? "Generation failed: the request was blocked by the content safety filter" : nil)
         jobs[job.id] = job
+        if let books {
+            history.add(BookEntry(
+                requestID: job.id, owner: books.owner, model: model.providerModelID, requestBody: books.body,
+                createdAt: job.submittedAt, completesAt: job.completesAt, failureMessage: job.failureMessage,
+                price: price, outputURLs: [books.origin + "/files/\(job.id).mp4"]))
+        }
         return job
+    }
+
+    // MARK: the request history
+
+    /// A v1 request: billed when its generation ends, `latency` from now. Returns its request id.
+    func bookSyncRequest(model: ModelSpec, price: Decimal, books: BookSource) -> String {
+        let id = UUID().uuidString.lowercased()
+        let start = now()
+        // v1 answers with the video bytes: there is no output URL to list.
+        history.add(BookEntry(
+            requestID: id, owner: books.owner, model: model.providerModelID, requestBody: books.body,
+            createdAt: start, completesAt: start.addingTimeInterval(config.latencySeconds), failureMessage: nil,
+            price: price, outputURLs: []))
+        return id
+    }
+
+    /// A request made with the same key but not through this simulator's generation routes
+    /// (another tool, a person with curl). A completed one is billed now.
+    func bookOutsideRequest(_ entry: BookEntry) {
+        history.add(entry)
+        if entry.status(at: now()) == .completed { balance -= entry.price }
+    }
+
+    func historyPage(_ query: HistoryQuery, owner: SimUser) -> HistoryPage {
+        history.page(query, owner: owner, now: now(), lag: config.historyLagSeconds)
+    }
+
+    func historyEntry(id: String, owner: SimUser) -> HistoryRow? {
+        let current = now()
+        return history.entry(id: id, owner: owner, now: current, lag: config.historyLagSeconds)?.rows(at: current).first
     }
 
     /// The job while its status is retained; nil when unknown or expired (both are a 404).

@@ -16,15 +16,19 @@ struct ProviderSim: AsyncParsableCommand {
     @Option(name: .customLong("fail-rate"), help: "Fraction of async generations that end FAILED (0...1).") var failRate = 0.0
     @Option(name: .customLong("video-bytes"), help: "Size of the returned MP4 (padded), e.g. 20000000 for benchmarks.") var videoBytes: Int?
     @Option(name: .customLong("api-key"), help: "Only accept this key (default: any non-empty key).") var apiKey: String?
+    @Option(name: .customLong("history-lag"), help: "Seconds before a request appears in the request history (real histories lag).") var historyLag = 3.0
 
     func validate() throws {
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
-        guard latency >= 0, retention > 0, balance >= 0 else { throw ValidationError("--latency, --retention and --balance must not be negative") }
+        guard latency >= 0, retention > 0, balance >= 0, historyLag >= 0 else {
+            throw ValidationError("--latency, --retention, --balance and --history-lag must not be negative")
+        }
     }
 
     func run() async throws {
         try await ProviderSimulator.run(SimulatorConfig(
             host: host, port: port, latencySeconds: latency, retentionSeconds: retention,
-            balance: Decimal(string: String(balance)) ?? 1000, failRate: failRate, apiKey: apiKey, videoBytes: videoBytes))
+            balance: Decimal(string: String(balance)) ?? 1000, failRate: failRate, apiKey: apiKey, videoBytes: videoBytes,
+            historyLagSeconds: historyLag))
     }
 }

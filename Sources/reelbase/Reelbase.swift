@@ -96,6 +96,7 @@ func startDemoSimulator(_ config: inout AppConfig, logger: Logger) async throws 
     let demoKey = "demo-simulator-key"
     config.defaultSegmind = .init(apiKey: demoKey, baseURL: simulator.baseURL, mode: "async")
     config.defaultAIML = .init(apiKey: demoKey, baseURL: simulator.baseURL, mode: "async")
+    config.segmindHistoryURL = simulator.historyURL
     if config.worker.expectedDurationOverride == nil { config.worker.expectedDurationOverride = 8 }
     logger.notice("demo mode: no provider key configured; generations go to the built-in simulator", metadata: ["simulator": "\(simulator.baseURL)"])
     return simulator

@@ -7,7 +7,7 @@ import Testing
 @Suite struct SDKCompatibilityTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["REELBASE_SDK_TEST"] == "1"))
     func officialSegmindSDKPasses() async throws {
-        try await withSimulator(SimulatorConfig(latencySeconds: 1)) { sim, _ in
+        try await withSimulator(SimulatorConfig(latencySeconds: 1, historyLagSeconds: 3)) { sim, _ in
             let script = URL(fileURLWithPath: #filePath)
                 .deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("sdk/run.sh")
@@ -16,6 +16,7 @@ import Testing
             process.arguments = [script.path]
             var environment = ProcessInfo.processInfo.environment
             environment["SIM_URL"] = sim.baseURL
+            environment["SIM_HISTORY_LAG"] = "3"
             process.environment = environment
             try process.run()
             while process.isRunning { try await Task.sleep(for: .milliseconds(100)) }

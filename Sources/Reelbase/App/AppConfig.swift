@@ -42,6 +42,10 @@ public struct AppConfig: Sendable {
     public var defaultSegmind: DefaultAccount?
     public var defaultAIML: DefaultAccount?
     public var aimlModelID: String
+    /// Segmind's request history (the provider's own books) and how late a request may appear
+    /// there; used to settle `submit_unknown` jobs on Segmind accounts.
+    public var segmindHistoryURL: String
+    public var segmindHistoryLagSeconds: Int
     /// No real provider key: run the built-in simulator and say so on every page.
     public var demoMode: Bool
 
@@ -202,6 +206,8 @@ public struct AppConfig: Sendable {
             defaultSegmind: segmind,
             defaultAIML: aiml,
             aimlModelID: string("REELBASE_AIML_MODEL_ID", default: "google/veo-3.1-lite-generate-001"),
+            segmindHistoryURL: string("REELBASE_SEGMIND_HISTORY_URL", default: SegmindHistoryClient.defaultURL),
+            segmindHistoryLagSeconds: int("REELBASE_SEGMIND_HISTORY_LAG_SECONDS", default: 900, range: 0...86_400),
             demoMode: demoRaw == "on" || (demoRaw == "auto" && segmind == nil && aiml == nil)
         )
         if !problems.isEmpty { throw Invalid(problems: problems) }

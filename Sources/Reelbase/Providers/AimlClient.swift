@@ -58,6 +58,10 @@ public struct AimlClient: VideoProviderClient {
     }
 
     /// The AI/ML API documents no balance endpoint; spend is seen through `meta.usage`.
+    public func requestBody(for request: GenerationRequest) -> Data? {
+        try? AimlPayload(request, imageEncoding: transport.options.imageEncoding).encoded()
+    }
+
     public func balance() async throws(ProviderError) -> AccountBalance? {
         nil
     }

@@ -41,4 +41,8 @@ public protocol VideoProviderClient: Sendable {
 
     /// The account balance, or nil when the provider has no balance endpoint.
     func balance() async throws(ProviderError) -> AccountBalance?
+
+    /// The JSON body `submit` would send for this request (stored when the POST leaves, to find
+    /// it later in the provider's history); nil when it cannot be built.
+    func requestBody(for request: GenerationRequest) -> Data?
 }

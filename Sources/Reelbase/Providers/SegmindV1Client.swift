@@ -55,6 +55,10 @@ public struct SegmindV1Client: VideoProviderClient {
         throw notPollable
     }
 
+    public func requestBody(for request: GenerationRequest) -> Data? {
+        try? SegmindPayload(request, imageEncoding: transport.options.imageEncoding, api: api).encoded()
+    }
+
     public func balance() async throws(ProviderError) -> AccountBalance? {
         try await SegmindBalance.fetch(transport)
     }

@@ -81,6 +81,10 @@ public struct SegmindV2Client: VideoProviderClient {
         return GenerationStatus(state: state, credits: credits)
     }
 
+    public func requestBody(for request: GenerationRequest) -> Data? {
+        try? SegmindPayload(request, imageEncoding: transport.options.imageEncoding, api: api).encoded()
+    }
+
     public func balance() async throws(ProviderError) -> AccountBalance? {
         try await SegmindBalance.fetch(transport)
     }

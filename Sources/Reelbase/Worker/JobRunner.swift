@@ -42,7 +42,9 @@ struct JobRunner: Sendable {
         }
         let request = try await inputs.request(for: job)
         let client = clients.client(for: credentials)
-        guard try await queue.markPosting(job) else {
+        // What the POST carries, kept so the provider's history can later tell whether it arrived.
+        let sentBody = client.requestBody(for: request).flatMap(SentRequestBody.init(sentJSON:))
+        guard try await queue.markPosting(job, sentBody: sentBody) else {
             logger.warning("lost the lease before submitting; nothing was sent")
             return
         }

@@ -68,10 +68,11 @@ struct WorkQueue: Sendable {
         return try await rows.decode(UUID.self).firstElement() != nil
     }
 
-    /// Records that the POST is about to leave; false when the lease is gone (then nothing is sent).
-    func markPosting(_ job: ClaimedJob) async throws -> Bool {
+    /// Records that the POST is about to leave, and what it carries; false when the lease is
+    /// gone (then nothing is sent).
+    func markPosting(_ job: ClaimedJob, sentBody: SentRequestBody? = nil) async throws -> Bool {
         let rows = try await db.query("""
-            UPDATE generations SET post_started_at = clock_timestamp()
+            UPDATE generations SET post_started_at = clock_timestamp(), sent_request_body = \(sentBody?.jsonText)::jsonb
             WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'cancel_requested') RETURNING id
             """, logger: logger)
         return try await rows.decode(UUID.self).firstElement() != nil
