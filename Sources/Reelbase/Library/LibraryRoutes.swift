@@ -1,23 +1,13 @@
 import Hummingbird
-import Logging
-import PostgresNIO
 
 /// Campaigns, prompts, assets and seeds, wired onto the authenticated `/api/v1` group.
-/// `importFetcher` is replaceable so tests can reach a loopback server they allow explicitly.
-func addLibraryRoutes(to group: RouterGroup<AppContext>, config: AppConfig, db: PostgresClient, audit: AuditRepository,
-                      importFetcher: SafeURLFetcher? = nil, logger: Logger) {
-    let blobs = PostgresBlobStore(db: db, logger: logger)
-    let assets = AssetRepository(db: db, audit: audit, logger: logger)
-    let prompts = PromptRepository(db: db, audit: audit, logger: logger)
-    var fetch = SafeURLFetcher.Configuration()
-    fetch.maxBytes = config.maxUploadBytes
-    let intake = AssetIntake(store: blobs, assets: assets, inspector: ImageInspector(), maxBytes: config.maxUploadBytes)
-
-    CampaignController(campaigns: CampaignRepository(db: db, audit: audit, logger: logger)).addRoutes(to: group)
-    PromptController(prompts: prompts).addRoutes(to: group)
-    PromptToolsController(prompts: prompts, labels: PromptLabelRepository(db: db, audit: audit, logger: logger)).addRoutes(to: group)
-    AssetController(assets: assets, intake: intake, store: blobs, fetcher: importFetcher ?? SafeURLFetcher(configuration: fetch)).addRoutes(to: group)
-    SeedController(seeds: SeedRepository(db: db, audit: audit, logger: logger)).addRoutes(to: group)
+func addLibraryRoutes(to group: RouterGroup<AppContext>, services s: Services) {
+    let intake = AssetIntake(store: s.blobs, assets: s.assets, inspector: ImageInspector(), maxBytes: s.config.maxUploadBytes)
+    CampaignController(campaigns: s.campaigns).addRoutes(to: group)
+    PromptController(prompts: s.prompts).addRoutes(to: group)
+    PromptToolsController(prompts: s.prompts, labels: s.promptLabels).addRoutes(to: group)
+    AssetController(assets: s.assets, intake: intake, store: s.blobs, fetcher: s.urlFetcher).addRoutes(to: group)
+    SeedController(seeds: s.seeds).addRoutes(to: group)
 }
 
 /// Every library operation, for the OpenAPI document.
