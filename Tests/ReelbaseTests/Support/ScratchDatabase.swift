@@ -17,7 +17,7 @@ func withScratchDatabase(migrated: Bool = false, _ body: @Sendable (ScratchDatab
     if migrated {
         try await TestDatabases.clone(try await TestDatabases.template.value, as: name)
     } else {
-        try await TestEnv.withAdmin { admin, logger in
+        _ = try await TestEnv.withAdmin { admin, logger in
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         }
     }
@@ -48,7 +48,7 @@ enum TestDatabases {
     static let template = Task<String, any Error> {
         let name = "rbtest_template_\(ProcessInfo.processInfo.processIdentifier)"
         try await drop(name)
-        try await TestEnv.withAdmin { admin, logger in
+        _ = try await TestEnv.withAdmin { admin, logger in
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         }
         let config = try TestEnv.config(databaseURL: url(of: name))
@@ -66,9 +66,10 @@ enum TestDatabases {
     static func clone(_ template: String, as name: String) async throws {
         for attempt in 1... {
             do {
-                return try await TestEnv.withAdmin { admin, logger in
+                _ = try await TestEnv.withAdmin { admin, logger in
                     try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template)"), logger: logger)
                 }
+                return
             } catch let error as PSQLError where attempt < 50 && error.serverInfo?[.sqlState] == "55006" {
                 try await Task.sleep(for: .milliseconds(100))  // object_in_use: "being accessed by other users"
             }
@@ -76,7 +77,7 @@ enum TestDatabases {
     }
 
     static func drop(_ name: String) async throws {
-        try await TestEnv.withAdmin { admin, logger in
+        _ = try await TestEnv.withAdmin { admin, logger in
             try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
         }
     }
