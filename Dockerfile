@@ -13,7 +13,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
  && rm -rf /var/lib/apt/lists/* && useradd --system --home /app reelbase
 WORKDIR /app
 COPY --from=build /reelbase /usr/local/bin/reelbase
-COPY migrations ./migrations
 COPY Public ./Public
 USER reelbase
 ENV REELBASE_HOST=0.0.0.0 REELBASE_PORT=8080

@@ -9,6 +9,7 @@ test:
 	@scripts/test.sh
 
 build:
+	scripts/embed-migrations.sh
 	swift build
 
 db:

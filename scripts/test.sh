@@ -8,6 +8,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL=$(scripts/postgres.sh fresh reelbase_test)
 fi
 export REELBASE_BCRYPT_COST=${REELBASE_BCRYPT_COST:-4}
+scripts/embed-migrations.sh
 swift build --build-tests
 swift test --skip-build
 

@@ -5,7 +5,7 @@ import ReelbaseCore
 // Hummingbird's own lifecycle dependency; used to stop an in-process server gracefully.
 import ServiceLifecycle
 
-/// A faithful stand-in for Segmind and the AI/ML API (see shared/PROVIDERS.md).
+/// A faithful stand-in for Segmind and the AI/ML API (docs/ARCHITECTURE.md, "Providers").
 ///
 /// Segmind (`x-api-key`): `POST /v1/{slug}` → MP4 bytes; `POST /v2/{slug}`, `GET /v2/requests/{id}/status`,
 /// `GET /v2/requests/{id}`; `GET /v1/get-user-credits`; outputs at `GET /files/{id}.mp4`.

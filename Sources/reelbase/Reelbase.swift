@@ -60,8 +60,8 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let config = try loadConfig()
-        let applied = try await withDatabase(config) { db, logger in
-            try await Migrations(directory: config.migrationsPath).apply(on: db, logger: logger)
+        let applied = try await withServices(config) { services in
+            try await services.migrations.apply(on: services.db, logger: services.logger)
         }
         print(applied.isEmpty ? "migrations: up to date" : "migrations: applied \(applied.map(String.init).joined(separator: ", "))")
     }
@@ -80,9 +80,9 @@ struct TeamCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try loadConfig()
-            let created = try await withDatabase(config) { db, logger in
-                try await Migrations(directory: config.migrationsPath).apply(on: db, logger: logger)
-                return try await TeamAdmin.create(db: db, config: config, logger: logger, name: name, ownerEmail: ownerEmail, ownerPassword: ownerPassword)
+            let created = try await withServices(config) { services in
+                try await services.migrations.apply(on: services.db, logger: services.logger)
+                return try await TeamAdmin.create(services, name: name, ownerEmail: ownerEmail, ownerPassword: ownerPassword)
             }
             print(created)
         }

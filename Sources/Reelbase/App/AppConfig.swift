@@ -12,7 +12,9 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
     public var applyMigrations: Bool
-    public var migrationsPath: String
+    /// A directory of `NNNN_name.sql` files; nil (the default) uses the ones built into the binary.
+    public var migrationsPath: String?
+    /// The dashboard's files (REELBASE_PUBLIC, else found near the working directory or the binary).
     public var publicPath: String
     public var runWorker: Bool
     /// bcrypt work factor for passwords; tests lower it to stay fast.
@@ -20,6 +22,7 @@ public struct AppConfig: Sendable {
     public var databasePoolSize: Int
     public var maxVideoBytes: Int
     public var worker: WorkerSettings
+    public var jobs = JobSettings()
     public var maxUploadBytes: Int
     /// A connection silent this long is closed (also mid-body), and a body must arrive within
     /// `bodyDeadline` of its request's start: slow senders cannot pile up.
@@ -187,8 +190,8 @@ public struct AppConfig: Sendable {
             logLevel: level ?? .info,
             logFormat: format ?? .text,
             applyMigrations: bool("REELBASE_AUTO_MIGRATE", default: true),
-            migrationsPath: string("REELBASE_MIGRATIONS", default: "migrations"),
-            publicPath: string("REELBASE_PUBLIC", default: "Public"),
+            migrationsPath: env["REELBASE_MIGRATIONS"].flatMap { $0.isEmpty ? nil : $0 },
+            publicPath: string("REELBASE_PUBLIC", default: Self.locatePublicFiles()),
             runWorker: bool("REELBASE_RUN_WORKER", default: true),
             bcryptCost: UInt8(int("REELBASE_BCRYPT_COST", default: 12, range: 4...16)),
             databasePoolSize: int("REELBASE_DB_POOL_SIZE", default: 20, range: 1...500),
@@ -212,6 +215,22 @@ public struct AppConfig: Sendable {
         )
         if !problems.isEmpty { throw Invalid(problems: problems) }
         return config
+    }
+
+    /// The schema this build applies: REELBASE_MIGRATIONS when set, else the embedded files.
+    public func migrations() throws -> Migrations {
+        try migrationsPath.map { try Migrations(directory: $0) } ?? Migrations.embedded()
+    }
+
+    /// `Public/` in the working directory, next to the binary (or in ../share/reelbase), or in the
+    /// checkout the binary was built from, so `reelbase serve` works from any directory.
+    static func locatePublicFiles(sourceFile: String = #filePath) -> String {
+        let binary = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent()
+        let checkout = URL(fileURLWithPath: sourceFile).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), binary, binary?.appendingPathComponent("../share/reelbase"), checkout]
+            .compactMap { $0?.appendingPathComponent("Public").standardizedFileURL.path }
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/index.html") } ?? "Public"
     }
 
     public func postgresConfiguration() throws -> PostgresClient.Configuration {

@@ -1,10 +1,9 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Runs `body` with a connected pool, for one-shot commands (migrate, team create).
+/// Runs `body` with a bare connected pool (tests' superuser SQL); commands use `withServices`.
 public func withDatabase<T: Sendable>(_ config: AppConfig, _ body: @escaping @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
     let logger = Logger(label: "reelbase")
     let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
@@ -15,25 +14,20 @@ public func withDatabase<T: Sendable>(_ config: AppConfig, _ body: @escaping @Se
     }
 }
 
-/// `reelbase worker`: the background services without the HTTP API.
+/// `reelbase worker`: both queues' workers without the HTTP API.
 public func runWorkerOnly(_ config: AppConfig, logger: Logger) async throws {
-    let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
-    let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
-    let clients = ProviderClientFactory(http: http, teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
+    let services = try Services(config: config, logger: logger)
     // Workers stop first, then the HTTP client and the pool they use.
-    let services: [any Service] = [db, HTTPClientService(client: http)] + workerServices(db: db, config: config, clients: clients, logger: logger)
-    let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    let group = ServiceGroup(configuration: .init(services: services.lifecycle + workerServices(services),
+                                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
 }
 
 /// Administrative actions the CLI performs directly against the database.
 public enum TeamAdmin {
     /// Creates a team and returns the one line of JSON scripts rely on.
-    public static func create(db: PostgresClient, config: AppConfig, logger: Logger, name: String, ownerEmail: String, ownerPassword: String?) async throws -> String {
-        let audit = AuditRepository(db: db, secrets: SecretBox(key: config.secretKey), logger: logger)
-        let auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost)
-        let created = try await TeamRepository(db: db, audit: audit, auth: auth, logger: logger)
-            .create(name: name, ownerEmail: ownerEmail, ownerPassword: ownerPassword)
+    public static func create(_ services: Services, name: String, ownerEmail: String, ownerPassword: String?) async throws -> String {
+        let created = try await services.teams.create(name: name, ownerEmail: ownerEmail, ownerPassword: ownerPassword)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Always print every key, owner_password as null when the account already existed.

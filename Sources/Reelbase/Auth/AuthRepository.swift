@@ -116,7 +116,6 @@ public struct AuthRepository: Sendable {
             INSERT INTO sessions (token_sha256, user_id, team_id, csrf_token, expires_at)
             VALUES (\(Digests.sha256(token)), \(userID), \(team), \(csrf), now() + \(Int(Self.sessionLifetime)) * interval '1 second')
             """, logger: logger)
-        try await db.query("DELETE FROM sessions WHERE expires_at < now()", logger: logger)
         return SignIn(token: token, csrf: csrf, user: userID, team: team, role: role)
     }
 

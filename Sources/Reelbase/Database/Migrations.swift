@@ -20,6 +20,7 @@ public struct Migrations: Sendable {
         case duplicate(Int)
         case edited(version: Int, name: String)
         case unknownApplied(version: Int, name: String)
+        case missingDirectory(String)
 
         public var description: String {
             switch self {
@@ -28,6 +29,7 @@ public struct Migrations: Sendable {
             case .duplicate(let version): "two migration files share version \(version)"
             case .edited(let version, let name): "migration \(version) (\(name)) was edited after it was applied; add a new migration instead"
             case .unknownApplied(let version, let name): "the database has migration \(version) (\(name)) that this build does not know; refusing to run an older build"
+            case .missingDirectory(let path): "REELBASE_MIGRATIONS=\(path): no such directory (unset it to use the migrations built into this binary)"
             }
         }
     }
@@ -37,14 +39,27 @@ public struct Migrations: Sendable {
 
     public let files: [File]
 
+    /// The migrations built into this binary (migrations/*.sql, embedded by scripts/embed-migrations.sh).
+    public static func embedded() throws -> Migrations {
+        try Migrations(named: embeddedFiles)
+    }
+
+    /// Reads `NNNN_name.sql` files from `directory` (REELBASE_MIGRATIONS), saying clearly when it is missing.
     public init(directory: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw Failure.missingDirectory(directory)
+        }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }
+        try self.init(named: try names.map { ($0, try String(contentsOfFile: directory + "/" + $0, encoding: .utf8)) })
+    }
+
+    private init(named: [(name: String, sql: String)]) throws {
         var files: [File] = []
-        for name in names {
+        for (name, sql) in named {
             guard let underscore = name.firstIndex(of: "_"), let version = Int(name[..<underscore]), version > 0 else {
                 throw Failure.badFileName(name)
             }
-            let sql = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
             files.append(File(version: version, name: name, sql: sql))
         }
         try self.init(files: files)

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// The job states of DESIGN.md's state machine.
+/// The states of a generation (docs/ARCHITECTURE.md, "The generation queue").
 public enum GenerationState: String, Codable, Sendable, CaseIterable {
     case queued, submitting, submitted, succeeded, failed, expired
     case submitUnknown = "submit_unknown"

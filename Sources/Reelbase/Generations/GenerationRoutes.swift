@@ -1,15 +1,8 @@
 import Hummingbird
-import Logging
-import PostgresNIO
-import ReelbaseCore
 
-/// Generations and the team's spend, wired onto the authenticated `/api/v1` group.
-func addGenerationRoutes(to gates: Gates, config: AppConfig, db: PostgresClient, audit: AuditRepository,
-                         accounts: ProviderAccountRepository, prices: PriceRepository, catalog: ModelCatalog, logger: Logger) {
-    let planner = GenerationPlanner(
-        catalog: catalog, prompts: PromptRepository(db: db, audit: audit, logger: logger),
-        seeds: SeedRepository(db: db, audit: audit, logger: logger), assets: AssetRepository(db: db, audit: audit, logger: logger),
-        campaigns: CampaignRepository(db: db, audit: audit, logger: logger), prices: prices, accounts: accounts)
-    GenerationController(generations: GenerationRepository(db: db, audit: audit, logger: logger), planner: planner,
-                         store: PostgresBlobStore(db: db, logger: logger)).addRoutes(to: gates)
+/// Generations, wired onto the authenticated `/api/v1` group.
+func addGenerationRoutes(to gates: Gates, services s: Services) {
+    let planner = GenerationPlanner(catalog: s.catalog, prompts: s.prompts, seeds: s.seeds, assets: s.assets,
+                                    campaigns: s.campaigns, prices: s.prices, accounts: s.providerAccounts)
+    GenerationController(generations: s.generations, planner: planner, store: s.blobs).addRoutes(to: gates)
 }

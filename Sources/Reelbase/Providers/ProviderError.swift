@@ -1,6 +1,6 @@
 import Foundation
 
-/// Every provider failure, classified once (PROVIDERS.md "One error taxonomy").
+/// Every provider failure, classified once (docs/ARCHITECTURE.md, "Providers").
 ///
 /// The worker decides from `kind` alone; `httpStatus` and `message` are kept for the person
 /// reading the generation's history. Messages are redacted: an API key never appears in them.

@@ -18,7 +18,7 @@ struct ProviderHTTPResponse: Sendable {
     var contentType: String { headers.first(name: "content-type")?.lowercased() ?? "" }
 }
 
-/// The one place that turns a non-2xx provider response into a `ProviderError` (PROVIDERS.md).
+/// The one place that turns a non-2xx provider response into a `ProviderError` (docs/ARCHITECTURE.md, "Providers").
 enum ProviderErrorMapping {
     static func classify(
         _ response: ProviderHTTPResponse, call: ProviderCall, api: ProviderAPI, now: Date = Date()

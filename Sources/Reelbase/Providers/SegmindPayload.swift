@@ -17,7 +17,7 @@ struct SegmindPayload: Encodable, Equatable {
     var last_frame: String?
     var reference_images: [String]?
 
-    /// Models whose first-frame field is `image_url` rather than `image` (PROVIDERS.md table).
+    /// Models whose first-frame field is `image_url` rather than `image` (per the provider pages).
     static let firstFrameUsesImageURL: Set<String> = ["veo-3"]
 
     init(_ request: GenerationRequest, imageEncoding: ImageEncoding, api: ProviderAPI) throws(ProviderError) {

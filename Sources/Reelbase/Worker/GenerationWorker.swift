@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
-import Synchronization
 
 /// The background worker: claims work (new submissions first, then due polls), runs up to
 /// `slots` jobs at once, wakes on pg_notify with a polling fallback, and runs the rescuer.
@@ -17,12 +16,12 @@ public struct GenerationWorker: Service {
     let logger: Logger
 
     public func run() async throws {
-        await waitForSchema()
+        await waitForSchema(migrations, db: db, logger: logger)
         let wake = WakeSignal()
         let stopping = LockedValue(false)
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { background in
-                background.addTask { await listen(wake: wake) }
+                background.addTask { await listenForWork(on: GenerationRepository.notifyChannel, db: db, wake: wake, logger: logger) }
                 background.addTask { await rescueLoop() }
                 await dispatch(wake: wake, stopping: stopping)
                 background.cancelAll()
@@ -33,66 +32,12 @@ public struct GenerationWorker: Service {
         }
     }
 
-    private func waitForSchema() async {
-        guard let migrations else { return }
-        var announced = false
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            if let pending = try? await migrations.pending(on: db, logger: logger), pending == 0 { return }
-            if !announced { logger.info("worker waiting for database migrations"); announced = true }
-            try? await Task.sleep(for: .milliseconds(250))
-        }
-    }
-
-    /// Claims while there are free slots; sleeps until woken or the idle timeout.
+    /// New submissions first, then due polls.
     private func dispatch(wake: WakeSignal, stopping: LockedValue<Bool>) async {
-        let running = LockedValue(0)
-        await withTaskGroup(of: Void.self) { jobs in
-            while !stopping.get() && !Task.isCancelled {
-                var claimed = false
-                if running.get() < settings.slots {
-                    do {
-                        var next = try await queue.claimSubmission()
-                        if next == nil { next = try await queue.claimPoll() }
-                        if let job = next {
-                            claimed = true
-                            running.update { $0 += 1 }
-                            jobs.addTask {
-                                await runner.run(job)
-                                running.update { $0 -= 1 }
-                                wake.signal()
-                            }
-                        }
-                    } catch {
-                        logger.warning("claim failed; retrying", metadata: ["error": "\(String(describing: error).prefix(200))"])
-                    }
-                }
-                if !claimed { await wake.wait(upTo: settings.idlePoll) }
-            }
-            // Graceful stop: let in-flight jobs finish within the grace period, then cancel them.
-            let graceEnds = ContinuousClock.now + settings.shutdownGrace
-            while running.get() > 0 && ContinuousClock.now < graceEnds {
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-            jobs.cancelAll()
-        }
-    }
-
-    /// pg_notify wakes the dispatcher as soon as work is enqueued; without LISTEN (e.g. behind a
-    /// transaction-pooling PgBouncer) the idle poll still finds it.
-    private func listen(wake: WakeSignal) async {
-        while !Task.isCancelled {
-            do {
-                try await db.withConnection { conn in
-                    try await conn.listen(on: GenerationRepository.notifyChannel) { notifications in
-                        for try await _ in notifications { wake.signal() }
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.debug("LISTEN unavailable; relying on polling", metadata: ["error": "\(type(of: error))"])
-                try? await Task.sleep(for: .seconds(5))
-            }
-        }
+        await runClaimLoop(slots: settings.slots, idlePoll: settings.idlePoll, grace: settings.shutdownGrace,
+                           wake: wake, stopping: stopping, logger: logger,
+                           claim: { if let job = try await queue.claimSubmission() { return job }; return try await queue.claimPoll() },
+                           run: { await runner.run($0) })
     }
 
     private func rescueLoop() async {
@@ -108,28 +53,4 @@ public struct GenerationWorker: Service {
             try? await Task.sleep(for: settings.rescueEvery)
         }
     }
-}
-
-/// A level-triggered wake-up: `signal` sets it, `wait` returns at once if set, else polls it.
-final class WakeSignal: Sendable {
-    private let flag = Mutex(false)
-
-    func signal() { flag.withLock { $0 = true } }
-
-    func wait(upTo timeout: Duration) async {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline && !Task.isCancelled {
-            if flag.withLock({ let was = $0; $0 = false; return was }) { return }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-    }
-}
-
-/// A value shared between tasks.
-final class LockedValue<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func get() -> Value { mutex.withLock { $0 } }
-    func set(_ value: Value) { mutex.withLock { $0 = value } }
-    func update(_ body: (inout Value) -> Void) { mutex.withLock { body(&$0) } }
 }

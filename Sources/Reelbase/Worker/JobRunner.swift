@@ -175,19 +175,6 @@ struct JobRunner: Sendable {
 
     /// Runs `body` while renewing the job's lease, so a long call does not look like a crash.
     private func withHeartbeat<T: Sendable>(_ job: ClaimedJob, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: settings.heartbeat)
-                    _ = try? await queue.heartbeat(job)
-                }
-            }
-            defer { group.cancelAll() }
-            while let value = try await group.next() {
-                if let value { return value }
-            }
-            throw CancellationError()
-        }
+        try await withLeaseHeartbeat(every: settings.heartbeat, renew: { try await queue.heartbeat(job) }, body)
     }
 }

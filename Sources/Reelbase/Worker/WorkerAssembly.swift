@@ -1,23 +1,20 @@
-import Logging
-import PostgresNIO
-import ReelbaseCore
 import ServiceLifecycle
 
-/// The worker's services, shared by `serve` and `worker`.
-func workerServices(db: PostgresClient, config: AppConfig, clients: ProviderClientFactory, logger: Logger) -> [any Service] {
-    let secrets = SecretBox(key: config.secretKey)
-    let catalog = ModelCatalog.standard(aimlModelID: config.aimlModelID)
-    let audit = AuditRepository(db: db, secrets: secrets, logger: logger)
-    let store = PostgresBlobStore(db: db, logger: logger)
-    let queue = WorkQueue(db: db, settings: config.worker, logger: logger)
+/// The background services `serve` and `worker` run: the generation worker (paid provider
+/// calls, money-aware) and the job worker (everything else).
+func workerServices(_ s: Services) -> [any Service] {
+    let settings = s.config.worker
+    let queue = WorkQueue(db: s.db, settings: settings, logger: s.logger)
     let runner = JobRunner(
         queue: queue,
-        outcomes: JobOutcomes(db: db, audit: audit, credits: CreditRepository(db: db, logger: logger), logger: logger),
-        accounts: ProviderAccountRepository(db: db, audit: audit, secrets: secrets, defaults: config.defaultAccounts, logger: logger),
-        clients: clients,
-        inputs: JobInputs(db: db, store: store, catalog: catalog, logger: logger),
-        archiver: VideoArchiver(store: store, policy: config.outbound, maxBytes: config.maxVideoBytes, timeout: .seconds(300), logger: logger),
-        catalog: catalog, settings: config.worker, logger: logger)
-    let migrations = try? Migrations(directory: config.migrationsPath)
-    return [GenerationWorker(queue: queue, runner: runner, db: db, settings: config.worker, migrations: migrations, logger: logger)]
+        outcomes: JobOutcomes(db: s.db, audit: s.audit, credits: s.credits, logger: s.logger),
+        accounts: s.providerAccounts,
+        clients: s.clients,
+        inputs: JobInputs(db: s.db, store: s.blobs, catalog: s.catalog, logger: s.logger),
+        archiver: VideoArchiver(store: s.blobs, policy: s.config.outbound, maxBytes: s.config.maxVideoBytes, timeout: .seconds(300), logger: s.logger),
+        catalog: s.catalog, settings: settings, logger: s.logger)
+    return [
+        GenerationWorker(queue: queue, runner: runner, db: s.db, settings: settings, migrations: s.migrations, logger: s.logger),
+        JobWorker(queue: s.jobs, registry: .standard(s), periodic: PeriodicJob.standard, migrations: s.migrations, logger: s.logger),
+    ]
 }

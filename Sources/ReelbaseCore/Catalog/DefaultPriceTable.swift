@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 extension PriceTable {
-    /// Seed rows derived from the published per-generation ranges (PROVIDERS.md), for tests,
+    /// Seed rows derived from the published per-generation ranges (the providers' pricing pages), for tests,
     /// the simulator and the seeding migration. Operators edit the database copy, not this.
     /// Each range is read as 4 s without audio (low end) to 8 s with audio (high end), so the
     /// per-second rate doubles with audio; resolution does not change the price.

@@ -1,4 +1,4 @@
-/// The models Reelbase can run. Facts come from the provider pages (shared/seeds) and PROVIDERS.md.
+/// The models Reelbase can run. Facts come from the providers' published model pages.
 public struct ModelCatalog: Sendable {
     public var models: [ModelSpec]
 

@@ -4,40 +4,6 @@ import PostgresNIO
 import Testing
 @testable import Reelbase
 
-/// Each test gets a database of its own, dropped afterwards.
-struct ScratchDatabase: Sendable {
-    let client: PostgresClient
-    let url: String
-}
-
-func withScratchDatabase(_ body: @Sendable (ScratchDatabase) async throws -> Void) async throws {
-    let name = "rbtest_\(UUID().uuidString.prefix(8).lowercased())"
-    try await TestEnv.withAdmin { admin, logger in
-        try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-    }
-    var parts = URLComponents(string: TestEnv.databaseURL)!
-    parts.path = "/" + name
-    let config = try TestEnv.config(databaseURL: parts.string!)
-    do {
-        let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: TestEnv.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await db.run() }
-            defer { group.cancelAll() }
-            try await body(ScratchDatabase(client: db, url: parts.string!))
-        }
-    } catch {
-        try? await dropDatabase(name)
-        throw error
-    }
-    try await dropDatabase(name)
-}
-
-private func dropDatabase(_ name: String) async throws {
-    try await TestEnv.withAdmin { admin, logger in
-        try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
-    }
-}
-
 @Suite struct MigrationTests {
     let logger = Logger(label: "test")
     static let files = [

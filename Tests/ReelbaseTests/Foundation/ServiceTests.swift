@@ -67,9 +67,7 @@ import Testing
     }
 
     @Test func everyRouteIsInTheOpenAPIDocument() throws {
-        let config = try TestEnv.config()
-        let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: TestEnv.logger)
-        let router = try buildRouter(config, db: db, migrations: try Migrations(directory: config.migrationsPath), clients: ProviderClientFactory(http: .shared, logger: TestEnv.logger), logger: TestEnv.logger)
+        let router = buildRouter(try Services(config: try TestEnv.config(), logger: TestEnv.logger, http: .shared))
         let documented = Set(OpenAPIDocument.operations.map { "\($0.method) \($0.path)" })
         let routes = router.routes.map { route -> String in
             // Hummingbird spells captures `:id` or `{id}`; OpenAPI wants `{id}`.

@@ -12,13 +12,9 @@ enum Library {
     /// An app whose URL importer is `fetcher` (tests allow one loopback server explicitly).
     static func withApp<T>(fetcher: SafeURLFetcher, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         MetricsSetup.bootstrap()
-        let config = try TestEnv.config()
-        let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: TestEnv.logger)
-        let router = try buildRouter(config, db: db, migrations: try Migrations(directory: config.migrationsPath),
-                                     clients: ProviderClientFactory(http: .shared, logger: TestEnv.logger), logger: TestEnv.logger,
-                                     importFetcher: fetcher)
-        var app = Application(router: router, logger: TestEnv.logger)
-        app.addServices(db)
+        let services = try Services(config: try TestEnv.config(), logger: TestEnv.logger, http: .shared, urlFetcher: fetcher)
+        var app = Application(router: buildRouter(services), logger: TestEnv.logger)
+        app.addServices(services.lifecycle)
         return try await app.test(.router, body)
     }
 

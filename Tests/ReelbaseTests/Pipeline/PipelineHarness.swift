@@ -31,7 +31,7 @@ struct PipelineHarness: Sendable {
     static func run(_ options: Options = .init(), _ body: @Sendable (PipelineHarness) async throws -> Void) async throws {
         let simulator = try await ProviderSimulator.start(options.simulator)
         do {
-            try await withScratchDatabase { db in
+            try await withScratchDatabase(migrated: true) { db in
                 var settings = TestEnv.allowingSimulator(try TestEnv.config(databaseURL: db.url))
                 settings.runWorker = options.workerRunning
                 settings.worker.slots = 8
@@ -44,12 +44,7 @@ struct PipelineHarness: Sendable {
                 settings.worker.shutdownGrace = .seconds(5)
                 let config = settings
                 let logger = Logger(label: "pipeline-test")
-                let team = try await withDatabase(config) { db, logger in
-                    try await Migrations(directory: config.migrationsPath).apply(on: db, logger: logger)
-                    let line = try await TeamAdmin.create(db: db, config: config, logger: logger, name: "Pipeline",
-                                                          ownerEmail: "owner@example.com", ownerPassword: "correct horse battery")
-                    return try JSONDecoder().decode(TestTeam.self, from: Data(line.utf8))
-                }
+                let team = try await TestEnv.makeTeam("Pipeline", config: config, ownerEmail: "owner@example.com")
                 MetricsSetup.bootstrap()
                 let app = try await buildApplication(config, logger: logger)
                 try await app.test(.router) { client in

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Reelbase
 
-/// The pure mapping: HTTP status + body + call → kind, exactly as PROVIDERS.md and DESIGN.md say.
+/// The pure mapping: HTTP status + body + call → kind, exactly as docs/ARCHITECTURE.md ("Providers") says.
 @Suite struct ProviderErrorMappingTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var api: ProviderAPI

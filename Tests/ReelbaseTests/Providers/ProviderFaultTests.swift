@@ -4,7 +4,7 @@ import Testing
 
 @testable import Reelbase
 
-/// Every error class, produced by the simulator over real HTTP, classified as DESIGN.md needs.
+/// Every error class, produced by the simulator over real HTTP, classified as docs/ARCHITECTURE.md ("Providers") says.
 @Suite struct ProviderFaultTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var api: ProviderAPI

@@ -46,18 +46,23 @@ enum TestEnv {
     /// `allowingSimulator`: team accounts may use the simulator's loopback URL.
     static func withApp<T>(allowingSimulator: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         MetricsSetup.bootstrap()
+        try await TestDatabases.shared.value
         let base = try config()
         let app = try await buildApplication(allowingSimulator ? Self.allowingSimulator(base) : base, logger: logger)
         return try await app.test(.router, body)
     }
 
-    /// A new team with its owner key, created the way `reelbase team create` does.
+    /// A new team with its owner key, created the way `reelbase team create` does, on the shared
+    /// database (migrated once per run).
     static func makeTeam(_ name: String = "Team \(UUID().uuidString.prefix(8))") async throws -> TestTeam {
-        let config = try config()
-        let line = try await withDatabase(config) { db, logger in
-            try await Migrations(directory: config.migrationsPath).apply(on: db, logger: logger)
-            return try await TeamAdmin.create(db: db, config: config, logger: logger, name: name,
-                                       ownerEmail: "owner-\(UUID().uuidString.prefix(8))@example.com", ownerPassword: "correct horse battery")
+        try await TestDatabases.shared.value
+        return try await makeTeam(name, config: try config())
+    }
+
+    /// The same on any migrated database.
+    static func makeTeam(_ name: String, config: AppConfig, ownerEmail: String = "owner-\(UUID().uuidString.prefix(8))@example.com") async throws -> TestTeam {
+        let line = try await withServices(config, logger: logger) { services in
+            try await TeamAdmin.create(services, name: name, ownerEmail: ownerEmail, ownerPassword: "correct horse battery")
         }
         return try JSONDecoder().decode(TestTeam.self, from: Data(line.utf8))
     }

@@ -1,0 +1,107 @@
+import AsyncHTTPClient
+import Logging
+import PostgresNIO
+import ReelbaseCore
+import ServiceLifecycle
+
+/// Everything Reelbase is made of, built once from `AppConfig` and handed to the router, the
+/// workers and the CLI. This is the only place a repository, the blob store, the audit log or
+/// the secret box is constructed; everything else receives them from here.
+public struct Services: Sendable {
+    public let config: AppConfig
+    public let logger: Logger
+    let clock: any WallClock
+
+    // Infrastructure
+    public let db: PostgresClient
+    let http: HTTPClient
+    public let migrations: Migrations
+    let secrets: SecretBox
+    let catalog: ModelCatalog
+    let blobs: PostgresBlobStore
+    let clients: ProviderClientFactory
+    /// Fetches URLs given by users (image import); tests swap it for one that allows loopback.
+    let urlFetcher: SafeURLFetcher
+    let jobs: JobQueue
+
+    // Repositories
+    let audit: AuditRepository
+    let auth: AuthRepository
+    let teams: TeamRepository
+    let apiKeys: APIKeyRepository
+    let credits: CreditRepository
+    let prices: PriceRepository
+    let providerAccounts: ProviderAccountRepository
+    let alerts: AlertRepository
+    let spend: SpendRepository
+    let campaigns: CampaignRepository
+    let prompts: PromptRepository
+    let promptLabels: PromptLabelRepository
+    let assets: AssetRepository
+    let seeds: SeedRepository
+    let generations: GenerationRepository
+
+    /// The pool and the HTTP client: they start before and stop after everything that uses them.
+    public let lifecycle: [any Service]
+
+    /// - Parameters:
+    ///   - http: a shared client the caller owns (tests); by default Services creates and shuts down its own.
+    ///   - urlFetcher: replaces the guarded importer (tests allow one loopback server explicitly).
+    ///   - clock: "now" for the job queue.
+    public init(config: AppConfig, logger: Logger, http sharedHTTP: HTTPClient? = nil, urlFetcher: SafeURLFetcher? = nil) throws {
+        try self.init(config: config, logger: logger, http: sharedHTTP, urlFetcher: urlFetcher, clock: SystemClock())
+    }
+
+    init(config: AppConfig, logger: Logger, http sharedHTTP: HTTPClient?, urlFetcher: SafeURLFetcher?, clock: any WallClock) throws {
+        self.config = config
+        self.logger = logger
+        self.clock = clock
+        migrations = try config.migrations()
+        db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
+        http = sharedHTTP ?? HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
+        lifecycle = sharedHTTP == nil ? [db, HTTPClientService(client: http)] : [db]
+        secrets = SecretBox(key: config.secretKey)
+        catalog = ModelCatalog.standard(aimlModelID: config.aimlModelID)
+        blobs = PostgresBlobStore(db: db, logger: logger)
+        clients = ProviderClientFactory(http: http, teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
+        var fetch = SafeURLFetcher.Configuration()
+        fetch.maxBytes = config.maxUploadBytes
+        fetch.policy = config.outbound
+        self.urlFetcher = urlFetcher ?? SafeURLFetcher(configuration: fetch)
+        jobs = JobQueue(db: db, settings: config.jobs, clock: clock, logger: logger)
+
+        audit = AuditRepository(db: db, secrets: secrets, logger: logger)
+        auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost)
+        teams = TeamRepository(db: db, audit: audit, auth: auth, logger: logger)
+        apiKeys = APIKeyRepository(db: db, audit: audit, logger: logger)
+        credits = CreditRepository(db: db, logger: logger)
+        prices = PriceRepository(db: db, audit: audit, catalog: catalog, logger: logger)
+        providerAccounts = ProviderAccountRepository(db: db, audit: audit, secrets: secrets, defaults: config.defaultAccounts, logger: logger)
+        alerts = AlertRepository(db: db, audit: audit, logger: logger)
+        spend = SpendRepository(db: db, logger: logger)
+        campaigns = CampaignRepository(db: db, audit: audit, logger: logger)
+        prompts = PromptRepository(db: db, audit: audit, logger: logger)
+        promptLabels = PromptLabelRepository(db: db, audit: audit, logger: logger)
+        assets = AssetRepository(db: db, audit: audit, logger: logger)
+        seeds = SeedRepository(db: db, audit: audit, logger: logger)
+        generations = GenerationRepository(db: db, audit: audit, logger: logger)
+    }
+}
+
+/// Runs `body` with the pool running, for one-shot commands (migrate, team create).
+public func withServices<T: Sendable>(_ config: AppConfig, logger: Logger = Logger(label: "reelbase"),
+                                      _ body: @escaping @Sendable (Services) async throws -> T) async throws -> T {
+    let services = try Services(config: config, logger: logger)
+    do {
+        let value = try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { await services.db.run(); return nil }
+            defer { group.cancelAll() }
+            return try await body(services)
+        }
+        try? await services.http.shutdown()
+        return value
+    } catch {
+        try? await services.http.shutdown()
+        throw error
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+// Every job kind, in one place. Adding one: write its `JobHandler` type (its payload and `run`),
+// then one `register` line below (and a `PeriodicJob` line if it recurs). Enqueue it with
+// `services.jobs.enqueue(MyKind.self, payload, team: …)`, inside the caller's transaction when
+// the job must exist only if that commits.
+
+extension JobRegistry {
+    static func standard(_ services: Services) -> JobRegistry {
+        var registry = JobRegistry()
+        registry.register(PruneExpiredRows(db: services.db, logger: services.logger))
+        return registry
+    }
+}
+
+extension PeriodicJob {
+    static let standard: [PeriodicJob] = [
+        PeriodicJob(PruneExpiredRows.self, every: .seconds(600), payload: .init()),
+    ]
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Housekeeping, instance-wide: deletes rows nothing reads any more. Safe to run again.
+struct PruneExpiredRows: JobHandler {
+    struct Payload: Codable, Sendable {}
+    static let kind = "prune_expired_rows"
+
+    /// Idempotency keys answer replays for 24 hours (GenerationRepository.claimKey).
+    static let idempotencyWindow: TimeInterval = 24 * 3600
+    /// Finished jobs stay visible for a while; dead ones longer, for a person to look at.
+    static let succeededJobRetention: TimeInterval = 7 * 24 * 3600
+    static let deadJobRetention: TimeInterval = 30 * 24 * 3600
+
+    let db: PostgresClient
+    let logger: Logger
+
+    func run(_ payload: Payload, context: JobContext) async throws {
+        let now = context.now
+        let sessions = try await delete("DELETE FROM sessions WHERE expires_at < \(now) RETURNING 1")
+        let keys = try await delete("""
+            DELETE FROM idempotency_keys WHERE created_at < \(now.addingTimeInterval(-Self.idempotencyWindow)) RETURNING 1
+            """)
+        // Throttle rows idle for a day, unless they remember a recent success (SignInThrottle).
+        let failures = try await delete("""
+            DELETE FROM sign_in_throttle WHERE updated_at < \(now.addingTimeInterval(-24 * 3600))
+              AND (last_success_at IS NULL OR last_success_at < \(now.addingTimeInterval(-30 * 24 * 3600))) RETURNING 1
+            """)
+        let jobs = try await delete("""
+            DELETE FROM jobs WHERE (state = \(JobState.succeeded) AND finished_at < \(now.addingTimeInterval(-Self.succeededJobRetention)))
+                OR (state = \(JobState.dead) AND finished_at < \(now.addingTimeInterval(-Self.deadJobRetention))) RETURNING 1
+            """)
+        context.logger.info("pruned expired rows", metadata: [
+            "sessions": "\(sessions)", "idempotency_keys": "\(keys)", "sign_in_throttle": "\(failures)", "jobs": "\(jobs)",
+        ])
+    }
+
+    private func delete(_ query: PostgresQuery) async throws -> Int {
+        var count = 0
+        for try await _ in try await db.query(query, logger: logger) { count += 1 }
+        return count
+    }
+}
