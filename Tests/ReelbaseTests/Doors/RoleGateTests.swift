@@ -10,11 +10,8 @@ import Testing
     /// Every route the router knows was added through exactly one gate, or is one of the few
     /// that are public on purpose.
     @Test func everyRouteIsBehindExactlyOneGateOrExplicitlyPublic() async throws {
-        let config = try TestEnv.config()
-        let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: TestEnv.logger)
         let ledger = RouteLedger()
-        let router = try buildRouter(config, db: db, migrations: try Migrations(directory: config.migrationsPath),
-                                     clients: ProviderClientFactory(http: .shared, logger: TestEnv.logger), logger: TestEnv.logger, ledger: ledger)
+        let router = buildRouter(try Services(config: try TestEnv.config(), logger: TestEnv.logger, http: .shared), ledger: ledger)
         func normalized(_ path: String) -> String {
             "/" + path.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? ":" : String($0) }.joined(separator: "/")
         }
