@@ -14,14 +14,15 @@ public func buildApplication(_ config: AppConfig, logger: Logger) async throws -
     let migrations = try Migrations(directory: config.migrationsPath)
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
     let clients = ProviderClientFactory(http: http, logger: logger)
-    let router = try buildRouter(config, db: db, migrations: migrations, clients: clients, logger: logger)
+    let credentials = CredentialCache(db: db, logger: logger)
+    let router = try buildRouter(config, db: db, migrations: migrations, clients: clients, logger: logger, credentials: credentials)
 
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "reelbase"),
         logger: logger
     )
-    app.addServices(db, HTTPClientService(client: http))
+    app.addServices(db, HTTPClientService(client: http), credentials)
     if config.applyMigrations {
         app.beforeServerStarts {
             try await migrations.apply(on: db, logger: logger)
@@ -33,16 +34,16 @@ public func buildApplication(_ config: AppConfig, logger: Logger) async throws -
 
 /// Every repository and controller, wired to one router.
 public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Migrations, clients: ProviderClientFactory, logger: Logger,
-                        importFetcher: SafeURLFetcher? = nil) throws -> Router<AppContext> {
+                        importFetcher: SafeURLFetcher? = nil, credentials: CredentialCache? = nil) throws -> Router<AppContext> {
     let secrets = SecretBox(key: config.secretKey)
     let catalog = ModelCatalog.standard(aimlModelID: config.aimlModelID)
     let audit = AuditRepository(db: db, secrets: secrets, logger: logger)
     let credits = CreditRepository(db: db, logger: logger)
     let prices = PriceRepository(db: db, audit: audit, catalog: catalog, logger: logger)
     let accounts = ProviderAccountRepository(db: db, audit: audit, secrets: secrets, defaults: config.defaultAccounts, logger: logger)
-    let auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost)
+    let auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost, credentials: credentials)
     let teams = TeamRepository(db: db, audit: audit, auth: auth, logger: logger)
-    let keys = APIKeyRepository(db: db, audit: audit, logger: logger)
+    let keys = APIKeyRepository(db: db, audit: audit, logger: logger, credentials: auth.credentials)
     let alerts = AlertRepository(db: db, audit: audit, logger: logger)
 
     let router = Router(context: AppContext.self)

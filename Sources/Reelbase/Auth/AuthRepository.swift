@@ -13,27 +13,33 @@ public struct AuthRepository: Sendable {
     let decoyHash: String
     static let sessionLifetime: TimeInterval = 14 * 24 * 3600
 
-    public init(db: PostgresClient, logger: Logger, bcryptCost: UInt8) {
+    /// Keys resolved recently; shared with whatever revokes keys.
+    let credentials: CredentialCache
+
+    public init(db: PostgresClient, logger: Logger, bcryptCost: UInt8, credentials: CredentialCache? = nil) {
         self.db = db
         self.logger = logger
         self.bcryptCost = bcryptCost
         self.decoyHash = Bcrypt.hash(RandomToken.make(), cost: bcryptCost)
+        self.credentials = credentials ?? CredentialCache(db: db, logger: logger)
     }
 
+    /// From the cache when the key was seen in the last seconds; else one query.
+    /// `last_used_at` is written in the background by the cache (at most once a minute per key).
     func identity(forAPIKey key: String) async throws -> Identity? {
+        let presented = Digests.sha256(key)
+        if let cached = credentials.identity(digest: presented) { return cached }
         guard let prefix = APIKeyFormat.prefix(of: key) else { return nil }
+        let epoch = credentials.epoch
         let rows = try await db.query("""
             SELECT id, team_id, role, created_by, secret_sha256, revoked_at IS NOT NULL
             FROM api_keys WHERE prefix = \(prefix)
             """, logger: logger)
         guard let (id, team, role, createdBy, digest, revoked) = try await rows.decode((UUID, UUID, String, UUID?, Data, Bool).self).firstElement(),
-              !revoked, Digests.constantTimeEqual(digest, Digests.sha256(key)), let role = Role(rawValue: role) else { return nil }
-        // Recorded at most once a minute per key, so reads stay reads.
-        try await db.query("""
-            UPDATE api_keys SET last_used_at = now()
-            WHERE id = \(id) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-            """, logger: logger)
-        return Identity(teamID: team, role: role, actor: .apiKey(id: id, createdBy: createdBy), csrfToken: nil)
+              !revoked, Digests.constantTimeEqual(digest, presented), let role = Role(rawValue: role) else { return nil }
+        let identity = Identity(teamID: team, role: role, actor: .apiKey(id: id, createdBy: createdBy), csrfToken: nil)
+        credentials.store(identity, digest: presented, epoch: epoch)
+        return identity
     }
 
     func identity(forSession token: String) async throws -> Identity? {

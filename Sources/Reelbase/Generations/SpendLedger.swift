@@ -22,7 +22,8 @@ struct SpendLedger: Sendable {
             """, logger: logger)
     }
 
-    /// Releases the reservation and books `cost` as spent, once per generation.
+    /// Releases the reservation and books `cost` as spent, once per generation. The ledger row's
+    /// trigger adds it to the daily rollup (`spend_daily`) in this same transaction.
     func settle(generation: UUID, cost: Decimal, isEstimate: Bool, on conn: PostgresConnection) async throws {
         try await conn.query("""
             WITH g AS (

@@ -49,12 +49,14 @@ public struct GenerationWorker: Service {
         await withTaskGroup(of: Void.self) { jobs in
             while !stopping.get() && !Task.isCancelled {
                 var claimed = false
-                if running.get() < settings.slots {
+                let free = settings.slots - running.get()
+                if free > 0 {
                     do {
-                        var next = try await queue.claimSubmission()
-                        if next == nil { next = try await queue.claimPoll() }
-                        if let job = next {
-                            claimed = true
+                        // Small batches: one claim round trip serves several free slots.
+                        var next = try await queue.claimSubmissions(limit: free)
+                        if next.count < free { next += try await queue.claimPolls(limit: min(free - next.count, WorkQueue.claimBatch)) }
+                        claimed = !next.isEmpty
+                        for job in next {
                             running.update { $0 += 1 }
                             jobs.addTask {
                                 await runner.run(job)
