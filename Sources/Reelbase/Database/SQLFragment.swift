@@ -4,7 +4,7 @@ import PostgresNIO
 /// kept apart so that a query can be put together from the pieces that apply: a list query
 /// names only the filters a request gave, so the planner sees each one and picks its index.
 struct SQLFragment: ExpressibleByStringInterpolation, Sendable {
-    fileprivate typealias Part = @Sendable (inout PostgresQuery.StringInterpolation) -> Void
+    fileprivate typealias Part = @Sendable (inout PostgresQuery.StringInterpolation) throws -> Void
     fileprivate var parts: [Part] = []
 
     init(stringLiteral value: String) {
@@ -24,8 +24,13 @@ struct SQLFragment: ExpressibleByStringInterpolation, Sendable {
             parts.append { $0.appendLiteral(literal) }
         }
 
-        mutating func appendInterpolation<Value: PostgresDynamicTypeEncodable & Sendable>(_ value: Value) {
-            parts.append { $0.appendInterpolation(value) }
+        mutating func appendInterpolation<Value: PostgresThrowingDynamicTypeEncodable & Sendable>(_ value: Value) {
+            parts.append { try $0.appendInterpolation(value) }
+        }
+
+        /// NULL binds carry no type: the column or a cast must give it.
+        mutating func appendInterpolation<Value: PostgresThrowingDynamicTypeEncodable & Sendable>(_ value: Value?) {
+            parts.append { try $0.appendInterpolation(value) }
         }
 
         mutating func appendInterpolation(_ fragment: SQLFragment) {
@@ -40,17 +45,25 @@ struct SQLFragment: ExpressibleByStringInterpolation, Sendable {
 
 extension PostgresQuery.StringInterpolation {
     /// Appends a fragment; its values become this query's next bind parameters.
-    mutating func appendInterpolation(_ fragment: SQLFragment) {
-        for part in fragment.parts { part(&self) }
+    mutating func appendInterpolation(_ fragment: SQLFragment) throws {
+        for part in fragment.parts { try part(&self) }
+    }
+
+    /// Appends `a, b, …`: e.g. the rows of a multi-row VALUES.
+    mutating func appendInterpolation(list fragments: [SQLFragment]) throws {
+        for (index, fragment) in fragments.enumerated() {
+            if index > 0 { appendLiteral(", ") }
+            try appendInterpolation(fragment)
+        }
     }
 
     /// Appends `a AND b AND …` (`true` when there are none).
-    mutating func appendInterpolation(all conditions: [SQLFragment]) {
+    mutating func appendInterpolation(all conditions: [SQLFragment]) throws {
         if conditions.isEmpty { appendLiteral("true") }
         for (index, condition) in conditions.enumerated() {
             if index > 0 { appendLiteral(" AND ") }
             appendLiteral("(")
-            appendInterpolation(condition)
+            try appendInterpolation(condition)
             appendLiteral(")")
         }
     }

@@ -43,11 +43,11 @@ extension GenerationRepository {
     /// Names only the filters given, so the planner sees each one and picks its index
     /// (migrations/0006_perf_read_paths.sql); every value is a bind parameter.
     func list(team: UUID, filter: Filter, after cursor: ListCursor?, limit: Int) async throws -> [(Generation, ListCursor)] {
-        try await fetch(Self.listQuery(team: team, filter: filter, after: cursor, limit: limit))
+        try await fetch(try Self.listQuery(team: team, filter: filter, after: cursor, limit: limit))
     }
 
-    static func listQuery(team: UUID, filter: Filter, after cursor: ListCursor?, limit: Int) -> PostgresQuery {
-        """
+    static func listQuery(team: UUID, filter: Filter, after cursor: ListCursor?, limit: Int) throws -> PostgresQuery {
+        try """
         \(unescaped: columns)
         WHERE \(all: conditions(team: team, filter: filter, after: cursor))
         ORDER BY g.created_at DESC, g.id DESC

@@ -2,9 +2,21 @@ import NIOCore
 import PostgresNIO
 
 /// States travel as bind parameters (text), never as literals in Swift SQL.
+/// (Spelled out: being Codable too, the enum would otherwise match two default encodings.)
 extension GenerationState: PostgresNonThrowingEncodable, PostgresDecodable {
+    public static var psqlType: PostgresDataType { .text }
+    public static var psqlFormat: PostgresFormat { .binary }
+
     public func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
         rawValue.encode(into: &byteBuffer, context: context)
+    }
+
+    public init<JSONDecoder: PostgresJSONDecoder>(from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat,
+                                                  context: PostgresDecodingContext<JSONDecoder>) throws {
+        guard let state = GenerationState(rawValue: try String(from: &buffer, type: type, format: format, context: context)) else {
+            throw PostgresDecodingError.Code.failure
+        }
+        self = state
     }
 }
 

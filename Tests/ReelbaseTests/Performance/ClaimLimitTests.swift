@@ -37,9 +37,10 @@ import Testing
                 """)
             #expect(batch.status == .accepted, "\(batch.text)")
             // Two more workers beside the app's own, as other replicas would run.
-            var config = h.config
-            config.worker.workerID = "extra"
-            config.databasePoolSize = 16
+            var extra = h.config
+            extra.worker.workerID = "extra"
+            extra.databasePoolSize = 16
+            let config = extra
             let most = try await withDatabase(config) { db, logger in
                 let clients = ProviderClientFactory(http: .shared, logger: logger)
                 let workers = workerServices(db: db, config: config, clients: clients, logger: logger)

@@ -77,7 +77,7 @@ import Testing
             for (name, filter) in shapes.sorted(by: { $0.key < $1.key }) {
                 let cursor = ListCursor(micros: Int64(Date().addingTimeInterval(-600).timeIntervalSince1970 * 1_000_000), id: UUID())
                 for after in [nil, cursor] {
-                    let query = GenerationRepository.listQuery(team: f.team, filter: filter, after: after, limit: 50)
+                    let query = try GenerationRepository.listQuery(team: f.team, filter: filter, after: after, limit: 50)
                     let plan = try await Self.plan(query, on: db)
                     #expect(!plan.contains("Seq Scan"), "\(name): \(plan)")
                     #expect(plan.contains("Index"), "\(name): \(plan)")
