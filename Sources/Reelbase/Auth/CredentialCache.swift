@@ -79,6 +79,8 @@ public final class CredentialCache: Service, Sendable {
     }
 
     private func listen() async {
+        // Services start together: give the database client a moment to start its run loop.
+        try? await Task.sleep(for: .milliseconds(100))
         while !Task.isCancelled {
             do {
                 try await db.withConnection { conn in

@@ -38,9 +38,15 @@ import Testing
                 INSERT INTO assets (team_id, blob_id, sha256, kind, size_bytes, width, height, role)
                 VALUES (\(team), \(blob), \(Data(repeating: 7, count: 32)), 'png', 1, 1, 1, 'reference') RETURNING id
                 """, logger: logger).decode(UUID.self).firstElement()!
+            // Every take uses a common first frame; a few also use this reference.
+            let common = try await db.query("""
+                INSERT INTO assets (team_id, blob_id, sha256, kind, size_bytes, width, height, role)
+                VALUES (\(team), \(blob), \(Data(repeating: 8, count: 32)), 'png', 1, 1, 1, 'first_frame') RETURNING id
+                """, logger: logger).decode(UUID.self).firstElement()!
             try await db.query("""
                 INSERT INTO generation_assets (generation_id, asset_id, role)
                 SELECT id, \(asset), 'reference' FROM generations WHERE team_id = \(team) AND seed % 200 = 0
+                UNION ALL SELECT id, \(common), 'first_frame' FROM generations WHERE team_id = \(team)
                 """, logger: logger)
             try await db.query("ANALYZE", logger: logger)
             let campaign = try await db.query("SELECT id FROM campaigns WHERE team_id = \(team) ORDER BY name LIMIT 1", logger: logger)
