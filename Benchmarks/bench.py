@@ -1,9 +1,11 @@
-"""`make bench`: end-to-end throughput, polling cost against a 60 s job (side by side with the
+"""`make bench`: read paths beside pgbench, spend reports, index insert costs, end-to-end
+generations/s with one and three workers (bench_reads.py), throughput, polling cost against a 60 s job (side by side with the
 official SDK's 1 s loop), and server memory while 20 clients stream a 20 MB video. Prints the
 figures; the crash test runs last (crash_test.py)."""
 import statistics, sys, threading, time, urllib.request
 from harness import *
 import crash_test
+import bench_reads
 
 
 def throughput(binary, n=200):
@@ -105,12 +107,16 @@ def main():
     binary = build()
     results = {}
     only = sys.argv[1:]  # e.g. `python3 bench.py polling`
-    for name, run in [("throughput", throughput), ("polling", polling), ("streaming_memory", streaming_memory)]:
+    sizes = tuple(int(x) for x in os.environ.get("BENCH_SIZES", "100000,1000000").split(","))
+    for name, run in [("reads", lambda b: bench_reads.reads(b, sizes)),
+                      ("end_to_end", lambda b: [bench_reads.end_to_end(b, 1), bench_reads.end_to_end(b, 3)]),
+                      ("throughput", throughput), ("polling", polling), ("streaming_memory", streaming_memory)]:
         if only and name not in only:
             continue
         log(f"== {name}")
         results[name] = run(binary)
         log(json.dumps(results[name], indent=2))
+    log("\n" + bench_reads.table(results))
     code = 0
     if not only or "crash" in only:
         log("== crash test")

@@ -117,9 +117,10 @@ extension JSONDecoder {
 }
 
 extension Date {
-    var iso8601WithFraction: String {
-        self.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
+    /// Built once: every date of every response goes through it.
+    private static let apiFormat = Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: true)
+        .timeZone(separator: .omitted)
+    var iso8601WithFraction: String { Self.apiFormat.format(self) }
 }
 
 extension HTTPField.Name {

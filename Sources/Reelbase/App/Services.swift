@@ -23,6 +23,8 @@ public struct Services: Sendable {
     /// Fetches URLs given by users (image import); tests swap it for one that allows loopback.
     let urlFetcher: SafeURLFetcher
     let jobs: JobQueue
+    /// API keys seen in the last seconds; revocations clear it on every replica (pg_notify).
+    let credentials: CredentialCache
 
     // Repositories
     let audit: AuditRepository
@@ -59,7 +61,8 @@ public struct Services: Sendable {
         migrations = try config.migrations()
         db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
         http = sharedHTTP ?? HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
-        lifecycle = sharedHTTP == nil ? [db, HTTPClientService(client: http)] : [db]
+        credentials = CredentialCache(db: db, logger: logger)
+        lifecycle = (sharedHTTP == nil ? [db, HTTPClientService(client: http)] : [db]) + [credentials]
         secrets = SecretBox(key: config.secretKey)
         catalog = ModelCatalog.standard(aimlModelID: config.aimlModelID)
         blobs = PostgresBlobStore(db: db, logger: logger)
@@ -71,9 +74,9 @@ public struct Services: Sendable {
         jobs = JobQueue(db: db, settings: config.jobs, clock: clock, logger: logger)
 
         audit = AuditRepository(db: db, secrets: secrets, logger: logger)
-        auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost)
+        auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost, credentials: credentials)
         teams = TeamRepository(db: db, audit: audit, auth: auth, logger: logger)
-        apiKeys = APIKeyRepository(db: db, audit: audit, logger: logger)
+        apiKeys = APIKeyRepository(db: db, audit: audit, logger: logger, credentials: credentials)
         credits = CreditRepository(db: db, logger: logger)
         prices = PriceRepository(db: db, audit: audit, catalog: catalog, logger: logger)
         providerAccounts = ProviderAccountRepository(db: db, audit: audit, secrets: secrets, defaults: config.defaultAccounts, logger: logger)

@@ -58,14 +58,15 @@ struct AssetRepository: Sendable {
         return try await rows.decode(UUID.self).firstElement()
     }
 
+    /// Names only the filters given, so each can use its index; values stay bind parameters.
     func list(team: UUID, filter: Filter, after cursor: ListCursor?, limit: Int) async throws -> [(Asset, ListCursor)] {
-        try await fetch("""
-            WHERE a.team_id = \(team)
-              AND (\(filter.role?.rawValue)::text IS NULL OR a.role = \(filter.role?.rawValue))
-              AND (\(filter.tag)::text IS NULL OR a.tags @> ARRAY[\(filter.tag)]::text[])
-              AND (\(filter.campaign)::uuid IS NULL OR a.campaign_id = \(filter.campaign))
-              AND (\(cursor?.micros)::int8 IS NULL
-                   OR (a.created_at, a.id) < (timestamptz 'epoch' + \(cursor?.micros) * interval '1 microsecond', \(cursor?.id)))
+        var conditions: [SQLFragment] = ["a.team_id = \(team)"]
+        if let role = filter.role { conditions.append("a.role = \(role.rawValue)") }
+        if let tag = filter.tag { conditions.append("a.tags @> ARRAY[\(tag)]::text[]") }
+        if let campaign = filter.campaign { conditions.append("a.campaign_id = \(campaign)") }
+        if let cursor { conditions.append(cursor.after("a")) }
+        return try await fetch("""
+            WHERE \(all: conditions)
             ORDER BY a.created_at DESC, a.id DESC
             LIMIT \(limit + 1)
             """)

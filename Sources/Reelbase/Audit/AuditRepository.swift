@@ -76,17 +76,19 @@ public struct AuditRepository: Sendable {
 
     /// Newest first; `before` is the seq cursor from the previous page.
     public func list(team: UUID, filter: Filter, before: Int64?, limit: Int) async throws -> [AuditEntry] {
+        // Only the filters given, so each can use its index; values stay bind parameters.
+        var conditions: [SQLFragment] = ["team_id = \(team)"]
+        if let actor = filter.actorID { conditions.append("actor_id = \(actor)") }
+        if let action = filter.action { conditions.append("action = \(action)") }
+        if let type = filter.targetType { conditions.append("target_type = \(type)") }
+        if let target = filter.targetID { conditions.append("target_id = \(target)") }
+        if let since = filter.since { conditions.append("created_at >= \(since)") }
+        if let until = filter.until { conditions.append("created_at < \(until)") }
+        if let before { conditions.append("seq < \(before)") }
         let rows = try await db.query("""
             SELECT id, seq, actor_type, actor_id, action, target_type, target_id, details::text, ip, created_at
             FROM audit_log
-            WHERE team_id = \(team)
-              AND (\(filter.actorID)::uuid IS NULL OR actor_id = \(filter.actorID))
-              AND (\(filter.action)::text IS NULL OR action = \(filter.action))
-              AND (\(filter.targetType)::text IS NULL OR target_type = \(filter.targetType))
-              AND (\(filter.targetID)::text IS NULL OR target_id = \(filter.targetID))
-              AND (\(filter.since)::timestamptz IS NULL OR created_at >= \(filter.since))
-              AND (\(filter.until)::timestamptz IS NULL OR created_at < \(filter.until))
-              AND (\(before)::int8 IS NULL OR seq < \(before))
+            WHERE \(all: conditions)
             ORDER BY seq DESC
             LIMIT \(limit)
             """, logger: logger)

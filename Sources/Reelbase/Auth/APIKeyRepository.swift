@@ -18,7 +18,8 @@ struct APIKeyRepository: Sendable {
     let db: PostgresClient
     let audit: AuditRepository
     let logger: Logger
-
+    /// Cleared on every replica when a key is revoked.
+    let credentials: CredentialCache
 
     func list(team: UUID) async throws -> [APIKeyRecord] {
         let rows = try await db.query("""
@@ -47,7 +48,7 @@ struct APIKeyRepository: Sendable {
 
     /// Revokes a key of this team; nil when the team has no such key. Revoking twice is harmless.
     func revoke(team: UUID, id: UUID, maxRole: Role, actor: AuditActor) async throws -> APIKeyRecord? {
-        try await db.transaction(logger: logger) { conn in
+        let record: APIKeyRecord? = try await db.transaction(logger: logger) { conn in
             let rows = try await conn.query("""
                 SELECT id, name, prefix, role, created_by, created_at, last_used_at, revoked_at
                 FROM api_keys WHERE team_id = \(team) AND id = \(id) FOR UPDATE
@@ -59,11 +60,14 @@ struct APIKeyRepository: Sendable {
                 UPDATE api_keys SET revoked_at = now() WHERE team_id = \(team) AND id = \(id)
                 RETURNING id, name, prefix, role, created_by, created_at, last_used_at, revoked_at
                 """, logger: logger)
-            try await TeamRepository.notifyAuthChanged(team: team, apiKey: id, on: conn, logger: logger)
             try await audit.append(AuditEvent("api_key.revoked", target: "api_key", id: id.uuidString, details: ["name": .string(existing.name)]),
                                    team: team, actor: actor, on: conn)
+            try await CredentialCache.invalidate(on: conn, logger: logger)
             return try await Self.records(updated).first
         }
+        // This replica at once; the others (and this one again) when the notification arrives.
+        credentials.clear()
+        return record
     }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [APIKeyRecord] {

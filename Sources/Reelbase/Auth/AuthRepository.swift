@@ -14,20 +14,28 @@ public struct AuthRepository: Sendable {
     let throttle: SignInThrottle
     static let sessionLifetime: TimeInterval = 14 * 24 * 3600
 
-    public init(db: PostgresClient, logger: Logger, bcryptCost: UInt8) {
+    /// Keys resolved recently; shared with whatever revokes keys.
+    let credentials: CredentialCache
+
+    public init(db: PostgresClient, logger: Logger, bcryptCost: UInt8, credentials: CredentialCache? = nil) {
         self.db = db
         self.logger = logger
         self.bcryptCost = bcryptCost
         self.decoyHash = Bcrypt.hash(RandomToken.make(), cost: bcryptCost)
         self.throttle = SignInThrottle(db: db, logger: logger)
+        self.credentials = credentials ?? CredentialCache(db: db, logger: logger)
     }
 
     /// A key acts with the lower of its own role and its creator's CURRENT role in the key's
-    /// team; a key whose creator is no longer a member (or was deleted) is refused. A cache in
-    /// front of this must forget a key when it is revoked and every key of a person whose
-    /// membership changes role or is removed (`pg_notify` channel `reelbase_auth_changed`).
+    /// team; a key whose creator is no longer a member (or was deleted) is refused. Answered from
+    /// the cache when the key was seen in the last seconds, else one query; whatever changes what
+    /// a key may do (revocation, a member's role change or removal) invalidates the cache.
+    /// `last_used_at` is written in the background by the cache (at most once a minute per key).
     func identity(forAPIKey key: String) async throws -> Identity? {
+        let presented = Digests.sha256(key)
+        if let cached = credentials.identity(digest: presented) { return cached }
         guard let prefix = APIKeyFormat.prefix(of: key) else { return nil }
+        let epoch = credentials.epoch
         let rows = try await db.query("""
             SELECT k.id, k.team_id, k.role, k.created_by, k.secret_sha256, k.revoked_at IS NOT NULL, m.role
             FROM api_keys k LEFT JOIN memberships m ON m.team_id = k.team_id AND m.user_id = k.created_by
@@ -35,14 +43,11 @@ public struct AuthRepository: Sendable {
             """, logger: logger)
         guard let (id, team, keyRole, createdBy, digest, revoked, creatorRole)
                 = try await rows.decode((UUID, UUID, String, UUID?, Data, Bool, String?).self).firstElement(),
-              !revoked, Digests.constantTimeEqual(digest, Digests.sha256(key)),
+              !revoked, Digests.constantTimeEqual(digest, presented),
               let keyRole = Role(rawValue: keyRole), let creatorRole = creatorRole.flatMap(Role.init(rawValue:)) else { return nil }
-        // Recorded at most once a minute per key, so reads stay reads.
-        try await db.query("""
-            UPDATE api_keys SET last_used_at = now()
-            WHERE id = \(id) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-            """, logger: logger)
-        return Identity(teamID: team, role: min(keyRole, creatorRole), actor: .apiKey(id: id, createdBy: createdBy), csrfToken: nil)
+        let identity = Identity(teamID: team, role: min(keyRole, creatorRole), actor: .apiKey(id: id, createdBy: createdBy), csrfToken: nil)
+        credentials.store(identity, digest: presented, epoch: epoch)
+        return identity
     }
 
     func identity(forSession token: String) async throws -> Identity? {

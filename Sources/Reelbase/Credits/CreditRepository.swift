@@ -39,11 +39,12 @@ public struct CreditRepository: Sendable {
 
     /// Newest first, per account; `before` is the id cursor of the previous page.
     func history(team: UUID, account: UUID?, before: Int64?, limit: Int) async throws -> [(Int64, CreditSnapshot)] {
+        var conditions: [SQLFragment] = ["team_id = \(team)"]
+        if let account { conditions.append("account_id = \(account)") }
+        if let before { conditions.append("id < \(before)") }
         let rows = try await db.query("""
             SELECT id, account_id, provider, remaining, cost, source, generation_id, observed_at
-            FROM credit_snapshots
-            WHERE team_id = \(team) AND (\(account)::uuid IS NULL OR account_id = \(account))
-              AND (\(before)::int8 IS NULL OR id < \(before))
+            FROM credit_snapshots WHERE \(all: conditions)
             ORDER BY id DESC LIMIT \(limit)
             """, logger: logger)
         var result: [(Int64, CreditSnapshot)] = []

@@ -8,20 +8,22 @@ import Synchronization
 // rows under a lease, wake on pg_notify with a polling fallback, renew leases during long work,
 // and drain on shutdown. Each queue keeps its own SQL; these are the loops around it.
 
-/// Claims while a slot is free and runs each claimed item in its own task; sleeps until woken
-/// or `idlePoll` when nothing is due. Once `stopping` is set it stops claiming, gives in-flight
+/// Claims while a slot is free (`claim` gets the number of free slots and may answer up to that
+/// many: one round trip can fill several) and runs each claimed item in its own task; sleeps
+/// until woken or `idlePoll` when nothing is due. Once `stopping` is set it stops claiming, gives in-flight
 /// work `grace` to finish, then cancels it.
 func runClaimLoop<Item: Sendable>(
     slots: Int, idlePoll: Duration, grace: Duration, wake: WakeSignal, stopping: LockedValue<Bool>, logger: Logger,
-    claim: @escaping @Sendable () async throws -> Item?, run: @escaping @Sendable (Item) async -> Void
+    claim: @escaping @Sendable (_ free: Int) async throws -> [Item], run: @escaping @Sendable (Item) async -> Void
 ) async {
     let running = LockedValue(0)
     await withTaskGroup(of: Void.self) { tasks in
         while !stopping.get() && !Task.isCancelled {
             var claimed = false
-            if running.get() < slots {
+            let free = slots - running.get()
+            if free > 0 {
                 do {
-                    if let item = try await claim() {
+                    for item in try await claim(free).prefix(free) {
                         claimed = true
                         running.update { $0 += 1 }
                         tasks.addTask {

@@ -58,6 +58,7 @@ extension GenerationController {
         guard count <= Self.maxBatch else { throw AppError.validation("The batch has \(count) generations; the limit is \(Self.maxBatch).") }
 
         var plans: [PlannedGeneration] = []
+        let lookups = PlanningLookups()
         for version in versions {
             for seed in seeds {
                 for variant in variants {
@@ -73,7 +74,7 @@ extension GenerationController {
                         input.negative_prompt = variant.negative_prompt ?? input.negative_prompt
                     }
                     do {
-                        plans.append(try await planner.plan(input, team: identity.teamID))
+                        plans.append(try await planner.plan(input, team: identity.teamID, lookups: lookups))
                     } catch let error as AppError {
                         // Say which combination is wrong, with all its problems.
                         throw AppError(error.status, error.code, "Combination version \(version.map(String.init) ?? "-"), seed \(seed.map(String.init) ?? "-"): \(error.message)", details: error.details)

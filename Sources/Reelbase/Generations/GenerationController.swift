@@ -45,9 +45,11 @@ struct GenerationController {
         let identity = context.identity
         var filter = GenerationRepository.Filter()
         filter.campaign = try request.queryUUID("campaign_id")
-        filter.status = request.query("status")
-        if let status = filter.status, GenerationState(rawValue: status) == nil {
-            throw AppError.badRequest("`status` must be one of \(GenerationState.allCases.map(\.rawValue).joined(separator: ", ")).")
+        if let status = request.query("status") {
+            guard let state = GenerationState(rawValue: status) else {
+                throw AppError.badRequest("`status` must be one of \(GenerationState.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            filter.status = state
         }
         filter.model = request.query("model")
         filter.prompt = try request.queryUUID("prompt_id")

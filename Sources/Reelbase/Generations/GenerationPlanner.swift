@@ -30,7 +30,8 @@ struct GenerationPlanner: Sendable {
     let prices: PriceRepository
     let accounts: ProviderAccountRepository
 
-    func plan(_ input: GenerationInput, team: UUID) async throws -> PlannedGeneration {
+    /// `lookups` lets the items of one batch share what they read.
+    func plan(_ input: GenerationInput, team: UUID, lookups: PlanningLookups = PlanningLookups()) async throws -> PlannedGeneration {
         // Sizes first: nothing is read for a request that is too big to be valid.
         let sized = input.sizeProblems()
         guard sized.isEmpty else { throw AppError.validation("The generation request is not valid.", details: sized) }
@@ -54,9 +55,11 @@ struct GenerationPlanner: Sendable {
         case (.some, .some): problems["prompt"] = "give either `prompt` or `prompt_id`, not both"
         case (nil, .some(let promptID)):
             let reference = input.version.map(String.init) ?? input.label
-            let version = try await reference == nil
-                ? prompts.find(team: team, id: promptID).map(\.latest)
-                : prompts.version(team: team, prompt: promptID, reference: reference!)
+            let version = try await lookups.value("prompt \(promptID) \(reference ?? "latest")") {
+                try await reference == nil
+                    ? prompts.find(team: team, id: promptID).map(\.latest)
+                    : prompts.version(team: team, prompt: promptID, reference: reference!)
+            }
             if let version {
                 promptVersionID = version.id
                 if case .object(let defaults) = version.default_params { versionParams = defaults }
@@ -93,14 +96,14 @@ struct GenerationPlanner: Sendable {
         var seed = input.seed
         if let seedID = input.seed_id {
             if input.seed != nil { problems["seed_id"] = "give either `seed` or `seed_id`, not both" }
-            if let stored = try await seeds.find(team: team, id: seedID) { seed = stored.value } else { problems["seed_id"] = "no such seed" }
+            if let stored = try await lookups.value("seed \(seedID)", { try await seeds.find(team: team, id: seedID) }) { seed = stored.value } else { problems["seed_id"] = "no such seed" }
         }
         if let value = seed { params.seed = Int(value) }
 
         var links: [(UUID, String)] = []
         func asset(_ id: UUID?, role: String, field: String) async throws {
             guard let id else { return }
-            if try await assets.find(team: team, id: id) == nil { problems[field] = "no such asset" } else { links.append((id, role)) }
+            if try await !lookups.value("asset \(id)", { try await assets.find(team: team, id: id) != nil }) { problems[field] = "no such asset" } else { links.append((id, role)) }
         }
         try await asset(input.first_frame_asset_id, role: "first_frame", field: "first_frame_asset_id")
         try await asset(input.last_frame_asset_id, role: "last_frame", field: "last_frame_asset_id")
@@ -112,18 +115,19 @@ struct GenerationPlanner: Sendable {
         params.referenceImageCount = input.reference_asset_ids?.count ?? 0
 
         if let campaign = input.campaign_id {
-            let found = try await campaigns.find(team: team, id: campaign)
+            let found = try await lookups.value("campaign \(campaign)") { try await campaigns.find(team: team, id: campaign) }
             if found == nil { problems["campaign_id"] = "no such campaign" } else if found?.archived_at != nil { problems["campaign_id"] = "the campaign is archived" }
         }
         for error in validate(model: model, params: params) { problems[error.field] = .string(error.message) }
 
-        let credentials = try await accounts.credentials(team: team, provider: model.provider == .segmind ? .segmind : .aimlapi)
+        let account = model.provider == .segmind ? ProviderAccount.segmind : .aimlapi
+        let credentials = try await lookups.value("credentials \(account)") { try await accounts.credentials(team: team, provider: account) }
         if credentials == nil { problems["provider"] = .string("no \(model.provider.rawValue) account: an owner adds one under provider accounts") }
         guard problems.isEmpty, let credentials else {
             throw AppError.validation("The generation request is not valid.", details: problems)
         }
         let estimate: Decimal
-        do { estimate = try estimateCost(model: model, params: params, table: try await prices.table(team: team)) } catch {
+        do { estimate = try estimateCost(model: model, params: params, table: try await lookups.value("prices") { try await prices.table(team: team) }) } catch {
             throw AppError.validation("No price is set for this model and these parameters.", details: ["model": .string("\(error)")])
         }
         return PlannedGeneration(input: input, model: model, credentials: credentials, promptText: text, negativePrompt: negative,

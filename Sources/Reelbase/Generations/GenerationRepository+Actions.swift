@@ -9,17 +9,17 @@ extension GenerationRepository {
     func cancel(team: UUID, id: UUID, actor: AuditActor) async throws -> CancelOutcome {
         try await db.transaction(logger: logger) { conn in
             let rows = try await conn.query("SELECT state FROM generations WHERE team_id = \(team) AND id = \(id) FOR UPDATE", logger: logger)
-            guard let raw = try await rows.decode(String.self).firstElement(), let state = GenerationState(rawValue: raw) else { return .notFound }
+            guard let state = try await rows.decode(GenerationState.self).firstElement() else { return .notFound }
             let outcome: CancelOutcome
             switch state {
             case .queued:
                 try await conn.query("""
-                    UPDATE generations SET state = 'cancelled', finished_at = now(), updated_at = now(), lease_token = NULL WHERE id = \(id)
+                    UPDATE generations SET state = \(GenerationState.cancelled), finished_at = now(), updated_at = now(), lease_token = NULL WHERE id = \(id)
                     """, logger: logger)
                 try await SpendLedger(logger: logger).release(generation: id, on: conn)
                 outcome = .cancelled
             case .submitting, .submitted:
-                try await conn.query("UPDATE generations SET state = 'cancel_requested', updated_at = now() WHERE id = \(id)", logger: logger)
+                try await conn.query("UPDATE generations SET state = \(GenerationState.cancelRequested), updated_at = now() WHERE id = \(id)", logger: logger)
                 outcome = .cancelRequested
             default:
                 return .notCancellable(state)
@@ -34,10 +34,10 @@ extension GenerationRepository {
     func retry(team: UUID, id: UUID, actor: AuditActor) async throws -> GenerationState? {
         try await db.transaction(logger: logger) { conn in
             let rows = try await conn.query("SELECT state FROM generations WHERE team_id = \(team) AND id = \(id) FOR UPDATE", logger: logger)
-            guard let raw = try await rows.decode(String.self).firstElement(), let state = GenerationState(rawValue: raw) else { return nil }
+            guard let state = try await rows.decode(GenerationState.self).firstElement() else { return nil }
             guard state == .submitUnknown else { return state }
             try await conn.query("""
-                UPDATE generations SET state = 'queued', next_attempt_at = now(), lease_token = NULL, lease_expires_at = NULL,
+                UPDATE generations SET state = \(GenerationState.queued), next_attempt_at = now(), \(GenerationSQL.clearLease),
                     error_kind = NULL, error_message = NULL, updated_at = now()
                 WHERE id = \(id)
                 """, logger: logger)

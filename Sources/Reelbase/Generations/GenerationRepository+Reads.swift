@@ -4,7 +4,7 @@ import PostgresNIO
 extension GenerationRepository {
     struct Filter: Sendable {
         var campaign: UUID?
-        var status: String?
+        var status: GenerationState?
         var model: String?
         var prompt: UUID?
         var asset: UUID?
@@ -40,36 +40,49 @@ extension GenerationRepository {
         return generation
     }
 
+    /// Names only the filters given, so the planner sees each one and picks its index
+    /// (migrations/0006_perf_read_paths.sql); every value is a bind parameter.
     func list(team: UUID, filter: Filter, after cursor: ListCursor?, limit: Int) async throws -> [(Generation, ListCursor)] {
-        try await fetch("""
-            \(unescaped: Self.columns)
-            WHERE g.team_id = \(team)
-              AND (\(filter.campaign)::uuid IS NULL OR g.campaign_id = \(filter.campaign))
-              AND (\(filter.status)::text IS NULL OR g.state = \(filter.status))
-              AND (\(filter.model)::text IS NULL OR g.model_id = \(filter.model) OR g.model_id = \(filter.model.map { "segmind/" + $0 }))
-              AND (\(filter.prompt)::uuid IS NULL OR g.prompt_id = \(filter.prompt))
-              AND (\(filter.asset)::uuid IS NULL OR EXISTS (SELECT 1 FROM generation_assets a WHERE a.generation_id = g.id AND a.asset_id = \(filter.asset)))
-              AND (\(filter.seed)::int8 IS NULL OR g.seed = \(filter.seed) OR g.provider_seed = \(filter.seed))
-              AND (\(filter.seedID)::uuid IS NULL OR g.seed_id = \(filter.seedID))
-              AND (\(filter.since)::timestamptz IS NULL OR g.created_at >= \(filter.since))
-              AND (\(filter.until)::timestamptz IS NULL OR g.created_at < \(filter.until))
-              AND (\(cursor?.micros)::int8 IS NULL
-                   OR (g.created_at, g.id) < (timestamptz 'epoch' + \(cursor?.micros) * interval '1 microsecond', \(cursor?.id)))
-            ORDER BY g.created_at DESC, g.id DESC
-            LIMIT \(limit)
-            """)
+        try await fetch(try Self.listQuery(team: team, filter: filter, after: cursor, limit: limit))
+    }
+
+    static func listQuery(team: UUID, filter: Filter, after cursor: ListCursor?, limit: Int) throws -> PostgresQuery {
+        try """
+        \(unescaped: columns)
+        WHERE \(all: conditions(team: team, filter: filter, after: cursor))
+        ORDER BY g.created_at DESC, g.id DESC
+        LIMIT \(limit)
+        """
+    }
+
+    static func conditions(team: UUID, filter: Filter, after cursor: ListCursor?) -> [SQLFragment] {
+        var conditions: [SQLFragment] = ["g.team_id = \(team)"]
+        if let campaign = filter.campaign { conditions.append("g.campaign_id = \(campaign)") }
+        if let status = filter.status { conditions.append("g.state = \(status)") }
+        // Stored model ids always name their provider; a bare name means Segmind's.
+        if let model = filter.model { conditions.append("g.model_id = \(model.contains("/") ? model : "segmind/" + model)") }
+        if let prompt = filter.prompt { conditions.append("g.prompt_id = \(prompt)") }
+        if let asset = filter.asset {
+            conditions.append("g.id IN (SELECT a.generation_id FROM generation_assets a WHERE a.asset_id = \(asset))")
+        }
+        if let seed = filter.seed { conditions.append("g.seed = \(seed) OR g.provider_seed = \(seed)") }
+        if let seedID = filter.seedID { conditions.append("g.seed_id = \(seedID)") }
+        if let since = filter.since { conditions.append("g.created_at >= \(since)") }
+        if let until = filter.until { conditions.append("g.created_at < \(until)") }
+        if let cursor { conditions.append(cursor.after("g")) }
+        return conditions
     }
 
     private func fetch(_ query: PostgresQuery) async throws -> [(Generation, ListCursor)] {
         let rows = try await db.query(query, logger: logger)
         var result: [(Generation, ListCursor)] = []
         for try await row in rows {
-            let c = try row.decode((UUID, String, String, String, UUID?, String, String?, UUID?, UUID?, String, Int64?, UUID?, Int64?, String?,
+            let c = try row.decode((UUID, GenerationState, String, String, UUID?, String, String?, UUID?, UUID?, String, Int64?, UUID?, Int64?, String?,
                                     Int, Decimal, Decimal?, Bool?, Decimal?, UUID?, String?, Int64?, String?, String?, String?, Int?,
                                     UUID?, Date, Date?, Date?, Int64, Decimal?, String?).self)
             let video = c.19.map { _ in Generation.Video(url: "/api/v1/generations/\(c.0.uuidString.lowercased())/video", sha256: c.20, size_bytes: c.21, content_type: c.22) }
             let error = c.23.map { Generation.ErrorInfo(kind: $0, message: c.24, provider_status: c.25) }
-            let generation = Generation(id: c.0, status: GenerationState(rawValue: c.1) ?? .queued, provider: c.2, model: c.3, campaign_id: c.4,
+            let generation = Generation(id: c.0, status: c.1, provider: c.2, model: c.3, campaign_id: c.4,
                                         prompt_text: c.5, negative_prompt: c.6, prompt_id: c.7, prompt_version_id: c.8, params: .parse(c.9),
                                         seed: c.10, seed_id: c.11, provider_seed: c.12, provider_request_id: c.13, attempt: c.14,
                                         estimated_cost_usd: c.15, cost_usd: c.16, cost_is_estimate: c.17, reported_cost_usd: c.31, cost_flag: c.32,

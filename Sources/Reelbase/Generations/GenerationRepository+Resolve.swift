@@ -20,9 +20,9 @@ extension GenerationRepository {
             let message = billed ? "A person confirmed the provider billed it; the estimate was booked. Note: \(note)"
                                  : "A person confirmed the provider did not bill it; nothing was booked. Note: \(note)"
             let moved = try await conn.query("""
-                UPDATE generations SET state = 'failed', error_kind = \(kind), error_message = \(message),
+                UPDATE generations SET state = \(GenerationState.failed), error_kind = \(kind), error_message = \(message),
                     finished_at = now(), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-                WHERE team_id = \(team) AND id = \(id) AND state = 'submit_unknown'
+                WHERE team_id = \(team) AND id = \(id) AND state = \(GenerationState.submitUnknown)
                 RETURNING id
                 """, logger: logger)
             guard try await moved.decode(UUID.self).firstElement() != nil else { return .notResolvable(state) }

@@ -34,29 +34,34 @@ struct GenerationRepository: Sendable {
                 .mapValues({ $0.reduce(Decimal(0)) { $0 + $1.estimate } }) {
                 try await reserve(amount, team: team, campaign: campaign, on: conn)
             }
-            var accepted: [GenerationAccepted] = []
+            // One statement per table for the whole batch: a 500-item batch is a handful of round trips.
+            var accepted: [GenerationAccepted] = [], rows: [SQLFragment] = [], links: [SQLFragment] = [], events: [AuditEvent] = []
             let apiKeyID: UUID? = if case .apiKey(let id, _) = identity.actor { id } else { nil }
             for plan in plans {
                 let id = UUID()
                 let params = String(decoding: try JSONEncoder.api.encode(plan.params), as: UTF8.self)
-                try await conn.query("""
-                    INSERT INTO generations (id, team_id, campaign_id, created_by, api_key_id, provider, model_id, account_key, account_id,
-                        concurrency_limit, prompt_text, negative_prompt, prompt_id, prompt_version_id, params, seed, seed_id,
-                        estimated_cost_usd, reserved_usd)
-                    VALUES (\(id), \(team), \(plan.campaignID), \(identity.userID), \(apiKeyID), \(plan.model.provider.rawValue), \(plan.model.id),
-                        \(plan.accountKey), \(plan.credentials.accountID), \(plan.credentials.concurrencyLimit), \(plan.promptText),
-                        \(plan.negativePrompt), \(plan.promptID), \(plan.promptVersionID), \(params)::jsonb, \(plan.seed), \(plan.seedID),
-                        \(plan.estimate), \(plan.estimate))
-                    """, logger: logger)
-                for (asset, role) in plan.assets {
-                    try await conn.query("INSERT INTO generation_assets (generation_id, asset_id, role) VALUES (\(id), \(asset), \(role))", logger: logger)
-                }
-                try await audit.append(AuditEvent("generation.created", target: "generation", id: id.uuidString,
-                                                  details: ["model": .string(plan.model.id), "estimated_cost_usd": .string("\(plan.estimate)")]),
-                                       team: team, actor: AuditActor(identity, ip: ip), on: conn)
+                rows.append("""
+                    (\(id), \(team), \(plan.campaignID), \(identity.userID), \(apiKeyID), \(plan.model.provider.rawValue), \(plan.model.id),
+                     \(plan.accountKey), \(plan.credentials.accountID), \(plan.credentials.concurrencyLimit), \(plan.promptText),
+                     \(plan.negativePrompt), \(plan.promptID), \(plan.promptVersionID), \(params)::jsonb, \(plan.seed), \(plan.seedID),
+                     \(plan.estimate), \(plan.estimate))
+                    """)
+                links += plan.assets.map { link -> SQLFragment in "(\(id), \(link.0), \(link.1))" }
+                events.append(AuditEvent("generation.created", target: "generation", id: id.uuidString,
+                                         details: ["model": .string(plan.model.id), "estimated_cost_usd": .string("\(plan.estimate)")]))
                 accepted.append(GenerationAccepted(id: id, status: .queued, estimated_cost_usd: plan.estimate, model: plan.model.id,
                                                    provider: plan.model.provider.rawValue))
             }
+            try await conn.query("""
+                INSERT INTO generations (id, team_id, campaign_id, created_by, api_key_id, provider, model_id, account_key, account_id,
+                    concurrency_limit, prompt_text, negative_prompt, prompt_id, prompt_version_id, params, seed, seed_id,
+                    estimated_cost_usd, reserved_usd)
+                VALUES \(list: rows)
+                """, logger: logger)
+            if !links.isEmpty {
+                try await conn.query("INSERT INTO generation_assets (generation_id, asset_id, role) VALUES \(list: links)", logger: logger)
+            }
+            try await audit.append(events, team: team, actor: AuditActor(identity, ip: ip), on: conn)
             if let idempotency {
                 try await conn.query("""
                     UPDATE idempotency_keys SET status = \(responseStatus), response = \(try encode(accepted))::jsonb

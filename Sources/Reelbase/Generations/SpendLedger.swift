@@ -54,7 +54,8 @@ struct SpendLedger: Sendable {
     /// Releases the reservation and books the charge as spent (reserved -> spent on team and
     /// campaign, one ledger row), once per generation. The only place spend is booked: the
     /// worker (success, expiry) and a person resolving a submit_unknown job both come here.
-    /// Returns false when the generation was already booked.
+    /// Returns false when the generation was already booked. The ledger row's trigger adds it
+    /// to the daily rollup (`spend_daily`) in this same transaction.
     @discardableResult
     func settle(generation: UUID, charge: Charge, on conn: PostgresConnection) async throws -> Bool {
         let rows = try await conn.query("""

@@ -26,7 +26,7 @@ struct JobWorker: Service {
                 background.addTask { await repeatEvery(settings.scheduleEvery, "schedule") { try await schedulePeriodic() } }
                 await runClaimLoop(slots: settings.slots, idlePoll: settings.idlePoll, grace: settings.shutdownGrace,
                                    wake: wake, stopping: stopping, logger: logger,
-                                   claim: { try await queue.claim(kinds: registry.kinds) }, run: { await execute($0) })
+                                   claim: { _ in try await queue.claim(kinds: registry.kinds).map { [$0] } ?? [] }, run: { await execute($0) })
                 background.cancelAll()
             }
         } onGracefulShutdown: {

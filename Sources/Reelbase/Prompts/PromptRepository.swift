@@ -73,16 +73,23 @@ struct PromptRepository: Sendable {
 
     /// Newest first; `search` is matched against every version's text (PostgreSQL full-text
     /// search, English stemming) and the prompt's name.
+    /// Names only the filters given, so each can use its index; values stay bind parameters.
     func list(team: UUID, search: String?, campaign: UUID?, after cursor: ListCursor?, limit: Int) async throws -> [(Prompt, ListCursor)] {
-        try await prompts("""
-            WHERE p.team_id = \(team)
-              AND (\(campaign)::uuid IS NULL OR p.campaign_id = \(campaign))
-              AND (\(search)::text IS NULL
-                   OR to_tsvector('english', p.name) @@ websearch_to_tsquery('english', \(search))
-                   OR EXISTS (SELECT 1 FROM prompt_versions s WHERE s.team_id = p.team_id AND s.prompt_id = p.id
-                                AND s.search @@ websearch_to_tsquery('english', \(search))))
-              AND (\(cursor?.micros)::int8 IS NULL
-                   OR (p.created_at, p.id) < (timestamptz 'epoch' + \(cursor?.micros) * interval '1 microsecond', \(cursor?.id)))
+        var conditions: [SQLFragment] = ["p.team_id = \(team)"]
+        if let campaign { conditions.append("p.campaign_id = \(campaign)") }
+        if let search {
+            // Two indexed look-ups (the name, any version's text) instead of an OR the planner cannot index.
+            conditions.append("""
+                p.id IN (SELECT n.id FROM prompts n WHERE n.team_id = \(team)
+                           AND to_tsvector('english', n.name) @@ websearch_to_tsquery('english', \(search))
+                         UNION
+                         SELECT s.prompt_id FROM prompt_versions s WHERE s.team_id = \(team)
+                           AND s.search @@ websearch_to_tsquery('english', \(search)))
+                """)
+        }
+        if let cursor { conditions.append(cursor.after("p")) }
+        return try await prompts("""
+            WHERE \(all: conditions)
             ORDER BY p.created_at DESC, p.id DESC
             LIMIT \(limit + 1)
             """)

@@ -29,7 +29,7 @@ struct SubmitUnknownRepository: Sendable {
         let token = UUID()
         let rows = try await db.query("""
             UPDATE generations SET lease_token = \(token), lease_expires_at = now() + \(lease.seconds) * interval '1 second'
-            WHERE id = \(id) AND state = 'submit_unknown' AND provider_request_id IS NULL
+            WHERE id = \(id) AND state = \(GenerationState.submitUnknown) AND provider_request_id IS NULL
               AND (lease_token IS NULL OR lease_expires_at < now())
             RETURNING team_id, provider, model_id, account_key, account_id, sent_request_body::text, post_started_at
             """, logger: logger)
@@ -50,10 +50,10 @@ struct SubmitUnknownRepository: Sendable {
     /// The provider has the request: poll it from now on, as if the POST had answered.
     func adopt(_ held: Held, requestID: String, evidence: JSONValue) async throws -> Bool {
         try await decide(held, event: "generation.submit_adopted", evidence: evidence, """
-            UPDATE generations SET state = 'submitted', provider_request_id = \(requestID), submitted_at = coalesce(post_started_at, now()),
+            UPDATE generations SET state = \(GenerationState.submitted), provider_request_id = \(requestID), submitted_at = coalesce(post_started_at, now()),
                 next_poll_at = now(), poll_count = 0, error_kind = NULL, error_message = NULL, provider_status = NULL,
                 lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-            WHERE id = \(held.id) AND lease_token = \(held.leaseToken) AND state = 'submit_unknown'
+            WHERE id = \(held.id) AND lease_token = \(held.leaseToken) AND state = \(GenerationState.submitUnknown)
             RETURNING id
             """)
     }
@@ -61,9 +61,9 @@ struct SubmitUnknownRepository: Sendable {
     /// The provider has the request and it FAILED: over, not billed.
     func failAtProvider(_ held: Held, requestID: String, message: String, evidence: JSONValue) async throws -> Bool {
         try await decide(held, event: "generation.failed", evidence: evidence, release: true, """
-            UPDATE generations SET state = 'failed', provider_request_id = \(requestID), error_kind = 'failed', error_message = \(message),
+            UPDATE generations SET state = \(GenerationState.failed), provider_request_id = \(requestID), error_kind = 'failed', error_message = \(message),
                 cost_usd = 0, cost_is_estimate = false, finished_at = now(), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-            WHERE id = \(held.id) AND lease_token = \(held.leaseToken) AND state = 'submit_unknown'
+            WHERE id = \(held.id) AND lease_token = \(held.leaseToken) AND state = \(GenerationState.submitUnknown)
             RETURNING id
             """)
     }
@@ -71,10 +71,10 @@ struct SubmitUnknownRepository: Sendable {
     /// The provider never recorded the POST, so never billed it: back to the queue.
     func requeue(_ held: Held, evidence: JSONValue) async throws -> Bool {
         try await decide(held, event: "generation.submit_requeued", evidence: evidence, """
-            UPDATE generations SET state = 'queued', next_attempt_at = now(), error_kind = 'not_recorded',
+            UPDATE generations SET state = \(GenerationState.queued), next_attempt_at = now(), error_kind = 'not_recorded',
                 error_message = 'the provider never recorded the submission: not billed, submitted again',
                 lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-            WHERE id = \(held.id) AND lease_token = \(held.leaseToken) AND state = 'submit_unknown'
+            WHERE id = \(held.id) AND lease_token = \(held.leaseToken) AND state = \(GenerationState.submitUnknown)
             RETURNING id
             """)
     }
@@ -84,7 +84,7 @@ struct SubmitUnknownRepository: Sendable {
     func needsPerson(_ held: Held, reason: String, evidence: JSONValue) async throws -> Bool {
         try await decide(held, event: "generation.submit_needs_person", evidence: evidence, """
             UPDATE generations SET error_message = \(reason), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-            WHERE id = \(held.id) AND lease_token = \(held.leaseToken) AND state = 'submit_unknown'
+            WHERE id = \(held.id) AND lease_token = \(held.leaseToken) AND state = \(GenerationState.submitUnknown)
               AND error_message IS DISTINCT FROM \(reason)
             RETURNING id
             """)

@@ -41,16 +41,18 @@ struct SeedRepository: Sendable {
         try await fetch("WHERE s.team_id = \(team) AND s.id = \(id)").first?.0
     }
 
+    /// Names only the filters given, so each can use its index; values stay bind parameters.
     func list(team: UUID, filter: Filter, after cursor: ListCursor?, limit: Int) async throws -> [(Seed, ListCursor)] {
-        try await fetch("""
-            WHERE s.team_id = \(team)
-              AND (\(filter.promptVersion)::uuid IS NULL OR s.prompt_version_id = \(filter.promptVersion))
-              AND (\(filter.prompt)::uuid IS NULL OR s.prompt_version_id IN
-                   (SELECT v.id FROM prompt_versions v WHERE v.team_id = \(team) AND v.prompt_id = \(filter.prompt)))
-              AND (\(filter.model)::text IS NULL OR s.model = \(filter.model))
-              AND (\(filter.campaign)::uuid IS NULL OR s.campaign_id = \(filter.campaign))
-              AND (\(cursor?.micros)::int8 IS NULL
-                   OR (s.created_at, s.id) < (timestamptz 'epoch' + \(cursor?.micros) * interval '1 microsecond', \(cursor?.id)))
+        var conditions: [SQLFragment] = ["s.team_id = \(team)"]
+        if let version = filter.promptVersion { conditions.append("s.prompt_version_id = \(version)") }
+        if let prompt = filter.prompt {
+            conditions.append("s.prompt_version_id IN (SELECT v.id FROM prompt_versions v WHERE v.team_id = \(team) AND v.prompt_id = \(prompt))")
+        }
+        if let model = filter.model { conditions.append("s.model = \(model)") }
+        if let campaign = filter.campaign { conditions.append("s.campaign_id = \(campaign)") }
+        if let cursor { conditions.append(cursor.after("s")) }
+        return try await fetch("""
+            WHERE \(all: conditions)
             ORDER BY s.created_at DESC, s.id DESC
             LIMIT \(limit + 1)
             """)

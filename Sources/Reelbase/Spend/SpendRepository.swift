@@ -12,29 +12,35 @@ struct SpendRepository: Sendable {
     func grouped(team: UUID, by grouping: SpendGrouping, since: Date, until: Date) async throws -> [SpendRow] {
         let group = grouping.rawValue
         let rows = try await db.query("""
-            SELECT group_key, label, count(*)::int8, sum(amount_usd), coalesce(sum(amount_usd) FILTER (WHERE is_estimate), 0)
-            FROM (
+            WITH booked AS (\(Self.booked(team: team, since: since, until: until))
+            ), grouped AS (
+                SELECT CASE WHEN \(group) = 'campaign' THEN campaign_id END AS campaign_id,
+                       CASE WHEN \(group) = 'user' THEN user_id END AS user_id,
+                       CASE WHEN \(group) = 'model' THEN model_id END AS model_id,
+                       CASE WHEN \(group) = 'day' THEN day END AS day,
+                       sum(generations) AS generations, sum(amount_usd) AS spent, sum(estimated_usd) AS estimated
+                FROM booked GROUP BY 1, 2, 3, 4
+            ), labelled AS (
                 SELECT CASE \(group)
-                           WHEN 'team' THEN l.team_id::text
-                           WHEN 'campaign' THEN coalesce(l.campaign_id::text, '')
-                           WHEN 'user' THEN coalesce(l.user_id::text, '')
-                           WHEN 'model' THEN l.model_id
-                           ELSE to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') END AS group_key,
+                           WHEN 'team' THEN t.id::text
+                           WHEN 'campaign' THEN coalesce(g.campaign_id::text, '')
+                           WHEN 'user' THEN coalesce(g.user_id::text, '')
+                           WHEN 'model' THEN g.model_id
+                           ELSE to_char(g.day, 'YYYY-MM-DD') END AS group_key,
                        CASE \(group)
                            WHEN 'team' THEN t.name
                            WHEN 'campaign' THEN coalesce(c.name, '(no campaign)')
                            WHEN 'user' THEN coalesce(u.email, '(no person)')
-                           WHEN 'model' THEN l.model_id
-                           ELSE to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') END AS label,
-                       l.amount_usd, l.is_estimate
-                FROM spend_ledger l
-                JOIN teams t ON t.id = l.team_id
-                LEFT JOIN campaigns c ON c.team_id = l.team_id AND c.id = l.campaign_id
-                LEFT JOIN users u ON u.id = l.user_id
-                WHERE l.team_id = \(team) AND l.created_at >= \(since) AND l.created_at < \(until)
-            ) booked
-            GROUP BY group_key, label
-            ORDER BY CASE WHEN \(group) = 'day' THEN group_key END, sum(amount_usd) DESC, group_key
+                           WHEN 'model' THEN g.model_id
+                           ELSE to_char(g.day, 'YYYY-MM-DD') END AS label,
+                       g.generations, g.spent, g.estimated
+                FROM grouped g
+                JOIN teams t ON t.id = \(team)
+                LEFT JOIN campaigns c ON c.team_id = \(team) AND c.id = g.campaign_id
+                LEFT JOIN users u ON u.id = g.user_id
+            )
+            SELECT group_key, label, generations::int8, spent, estimated FROM labelled
+            ORDER BY CASE WHEN \(group) = 'day' THEN group_key END, spent DESC, group_key
             """, logger: logger)
         var result: [SpendRow] = []
         for try await (key, label, count, spent, estimated) in rows.decode((String, String, Int, Decimal, Decimal).self) {
@@ -42,6 +48,32 @@ struct SpendRepository: Sendable {
                                    estimated_usd: estimated, reported_usd: spent - estimated))
         }
         return result
+    }
+
+    /// What was booked in `[since, until)`: whole UTC days from the daily rollup, and the
+    /// partial days at either end from the ledger itself, so any range is exact.
+    /// Columns: campaign_id, user_id, model_id, account_key, day, amount_usd, estimated_usd, generations.
+    static func booked(team: UUID, since: Date, until: Date) -> SQLFragment {
+        let (from, to) = wholeDays(since: since, until: until)
+        return """
+            SELECT campaign_id, user_id, model_id, account_key, day, amount_usd, estimated_usd, generations FROM spend_daily
+            WHERE team_id = \(team) AND day >= (\(from) AT TIME ZONE 'UTC')::date AND day < (\(to) AT TIME ZONE 'UTC')::date
+            UNION ALL
+            SELECT campaign_id, user_id, model_id, account_key, (created_at AT TIME ZONE 'UTC')::date, amount_usd,
+                   CASE WHEN is_estimate THEN amount_usd ELSE 0 END, 1
+            FROM spend_ledger
+            WHERE team_id = \(team)
+              AND ((created_at >= \(since) AND created_at < \(from)) OR (created_at >= \(to) AND created_at < \(until)))
+            """
+    }
+
+    /// The whole UTC days inside `[since, until)` as `[from, to)`; `from == to == until` when none.
+    static func wholeDays(since: Date, until: Date) -> (Date, Date) {
+        let day: TimeInterval = 86_400
+        let from = (since.timeIntervalSince1970 / day).rounded(.up) * day
+        let to = (until.timeIntervalSince1970 / day).rounded(.down) * day
+        guard from < to else { return (until, until) }
+        return (Date(timeIntervalSince1970: from), Date(timeIntervalSince1970: to))
     }
 
     /// Per provider account: what the ledger booked in the range beside how far the reported
@@ -58,8 +90,7 @@ struct SpendRepository: Sendable {
                 FROM credit_snapshots
                 WHERE team_id = \(team) AND remaining IS NOT NULL AND observed_at < \(until)
             ), booked AS (
-                SELECT account_key, sum(amount_usd) AS usd FROM spend_ledger
-                WHERE team_id = \(team) AND created_at >= \(since) AND created_at < \(until)
+                SELECT account_key, sum(amount_usd) AS usd FROM (\(Self.booked(team: team, since: since, until: until))) parts
                 GROUP BY account_key
             ), keys AS (
                 SELECT account_key FROM booked

@@ -7,7 +7,8 @@ import PostgresNIO
 extension TeamRepository {
     /// nil when the person is not a member of this team.
     func changeRole(team: UUID, user: UUID, to role: Role, actor: AuditActor) async throws -> Member? {
-        try await db.transaction(logger: logger) { conn -> Member? in
+        defer { auth.credentials.clear() }  // this replica at once; the others at the notification
+        return try await db.transaction(logger: logger) { conn -> Member? in
             guard let current = try await Self.lockedMember(team: team, user: user, on: conn, logger: logger) else { return nil }
             if current.role == role { return current }
             if current.role == .owner { try await Self.requireAnotherOwner(team: team, on: conn, logger: logger, action: "demote") }
@@ -15,7 +16,8 @@ extension TeamRepository {
             try await audit.append(AuditEvent("member.role_changed", target: "user", id: user.uuidString,
                                               details: ["email": .string(current.email), "from": .string(current.role.rawValue), "to": .string(role.rawValue)]),
                                    team: team, actor: actor, on: conn)
-            try await Self.notifyAuthChanged(team: team, user: user, on: conn, logger: logger)
+            // What this person's keys may do changed: every replica forgets its cached keys.
+            try await CredentialCache.invalidate(on: conn, logger: logger)
             return Member(user_id: user, email: current.email, name: current.name, role: role, joined_at: current.joined_at)
         }
     }
@@ -23,7 +25,8 @@ extension TeamRepository {
     /// Removes the membership, ends the person's sessions in this team and revokes the API keys
     /// they created here. false when the person is not a member.
     func removeMember(team: UUID, user: UUID, actor: AuditActor) async throws -> Bool {
-        try await db.transaction(logger: logger) { conn -> Bool in
+        defer { auth.credentials.clear() }  // this replica at once; the others at the notification
+        return try await db.transaction(logger: logger) { conn -> Bool in
             guard let current = try await Self.lockedMember(team: team, user: user, on: conn, logger: logger) else { return false }
             if current.role == .owner { try await Self.requireAnotherOwner(team: team, on: conn, logger: logger, action: "remove") }
             try await conn.query("DELETE FROM memberships WHERE team_id = \(team) AND user_id = \(user)", logger: logger)
@@ -39,7 +42,8 @@ extension TeamRepository {
                                               details: ["email": .string(current.email), "role": .string(current.role.rawValue),
                                                         "sessions_ended": .number(Double(ended)), "api_keys_revoked": .array(revoked)]),
                                    team: team, actor: actor, on: conn)
-            try await Self.notifyAuthChanged(team: team, user: user, on: conn, logger: logger)
+            // What this person's keys may do changed: every replica forgets its cached keys.
+            try await CredentialCache.invalidate(on: conn, logger: logger)
             return true
         }
     }
@@ -61,12 +65,4 @@ extension TeamRepository {
         }
     }
 
-    /// Tells any process caching credentials that this person's keys and sessions changed.
-    static func notifyAuthChanged(team: UUID, user: UUID? = nil, apiKey: UUID? = nil, on conn: PostgresConnection, logger: Logger) async throws {
-        var fields = ["team_id": team.uuidString.lowercased()]
-        fields["user_id"] = user?.uuidString.lowercased()
-        fields["api_key_id"] = apiKey?.uuidString.lowercased()
-        let payload = String(decoding: try JSONEncoder.api.encode(fields), as: UTF8.self)
-        try await conn.query("SELECT pg_notify('reelbase_auth_changed', \(payload))", logger: logger)
-    }
 }

@@ -36,7 +36,12 @@ public struct GenerationWorker: Service {
     private func dispatch(wake: WakeSignal, stopping: LockedValue<Bool>) async {
         await runClaimLoop(slots: settings.slots, idlePoll: settings.idlePoll, grace: settings.shutdownGrace,
                            wake: wake, stopping: stopping, logger: logger,
-                           claim: { if let job = try await queue.claimSubmission() { return job }; return try await queue.claimPoll() },
+                           claim: { free in
+                               // Small batches: one claim round trip serves several free slots.
+                               var next = try await queue.claimSubmissions(limit: free)
+                               if next.count < free { next += try await queue.claimPolls(limit: min(free - next.count, WorkQueue.claimBatch)) }
+                               return next
+                           },
                            run: { await runner.run($0) })
     }
 

@@ -15,17 +15,17 @@ struct JobOutcomes: Sendable {
     /// The provider took the job: poll from `firstPoll` on.
     func accepted(_ job: ClaimedJob, requestID: String, firstPoll: Date) async throws -> Bool {
         try await fenced(job, """
-            UPDATE generations SET state = CASE WHEN state = 'cancel_requested' THEN 'cancel_requested' ELSE 'submitted' END,
+            UPDATE generations SET state = CASE WHEN state = \(GenerationState.cancelRequested) THEN state ELSE \(GenerationState.submitted) END,
                 provider_request_id = \(requestID), submitted_at = now(), next_poll_at = \(firstPoll), poll_count = 0,
-                lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'cancel_requested')
+                \(GenerationSQL.clearLease), updated_at = now()
+            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.stateIn(.submitting, .cancelRequested))
             RETURNING id
             """)
     }
 
     func nextPoll(_ job: ClaimedJob, at: Date) async throws -> Bool {
         try await fenced(job, """
-            UPDATE generations SET next_poll_at = \(at), poll_count = poll_count + 1, lease_token = NULL, lease_expires_at = NULL
+            UPDATE generations SET next_poll_at = \(at), poll_count = poll_count + 1, \(GenerationSQL.clearLease)
             WHERE id = \(job.id) AND lease_token = \(job.leaseToken) RETURNING id
             """)
     }
@@ -36,17 +36,17 @@ struct JobOutcomes: Sendable {
         try await db.transaction(logger: logger) { conn in
             let rows = try await conn.query("""
                 UPDATE generations SET
-                    state = CASE WHEN state = 'cancel_requested' THEN 'cancelled' ELSE 'queued' END,
-                    finished_at = CASE WHEN state = 'cancel_requested' THEN now() END,
+                    state = \(GenerationSQL.unlessCancelRequested(.queued)),
+                    finished_at = CASE WHEN state = \(GenerationState.cancelRequested) THEN now() END,
                     attempt = CASE WHEN \(countsAsAttempt) THEN attempt ELSE greatest(attempt - 1, 0) END,
-                    next_attempt_at = \(at), lease_token = NULL, lease_expires_at = NULL,
+                    next_attempt_at = \(at), \(GenerationSQL.clearLease),
                     error_kind = \(error.kind.code), error_message = \(error.message), provider_status = \(error.httpStatus), updated_at = now()
-                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'cancel_requested')
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.stateIn(.submitting, .cancelRequested))
                 RETURNING state
                 """, logger: logger)
-            guard let state = try await rows.decode(String.self).firstElement() else { return false }
-            if state == "cancelled" { try await ledger.release(generation: job.id, on: conn) }
-            try await audit.append(AuditEvent(state == "cancelled" ? "generation.cancelled" : "generation.requeued", target: "generation", id: job.id.uuidString,
+            guard let state = try await rows.decode(GenerationState.self).firstElement() else { return false }
+            if state == .cancelled { try await ledger.release(generation: job.id, on: conn) }
+            try await audit.append(AuditEvent(state == .cancelled ? "generation.cancelled" : "generation.requeued", target: "generation", id: job.id.uuidString,
                                               details: ["error": .string(error.kind.code), "message": .string(error.message), "next_attempt_at": .string(at.iso8601WithFraction)]),
                                    team: job.teamID, actor: .system, on: conn)
             return true
@@ -57,10 +57,10 @@ struct JobOutcomes: Sendable {
     func fail(_ job: ClaimedJob, kind: String, message: String, status: Int?) async throws -> Bool {
         try await finish(job, event: "generation.failed", details: ["error": .string(kind), "message": .string(message)]) { conn in
             let rows = try await conn.query("""
-                UPDATE generations SET state = CASE WHEN state = 'cancel_requested' THEN 'cancelled' ELSE 'failed' END,
+                UPDATE generations SET state = \(GenerationSQL.unlessCancelRequested(.failed)),
                     error_kind = \(kind), error_message = \(message), provider_status = \(status), cost_usd = 0, cost_is_estimate = false,
-                    finished_at = now(), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'submitted', 'cancel_requested')
+                    finished_at = now(), \(GenerationSQL.clearLease), updated_at = now()
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.inFlight())
                 RETURNING id
                 """, logger: logger)
             guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
@@ -73,9 +73,9 @@ struct JobOutcomes: Sendable {
     func unknown(_ job: ClaimedJob, error: ProviderError) async throws -> Bool {
         try await finish(job, event: "generation.submit_unknown", details: ["error": .string(error.kind.code), "message": .string(error.message)]) { conn in
             let rows = try await conn.query("""
-                UPDATE generations SET state = 'submit_unknown', error_kind = \(error.kind.code), error_message = \(error.message),
-                    provider_status = \(error.httpStatus), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'cancel_requested')
+                UPDATE generations SET state = \(GenerationState.submitUnknown), error_kind = \(error.kind.code), error_message = \(error.message),
+                    provider_status = \(error.httpStatus), \(GenerationSQL.clearLease), updated_at = now()
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.stateIn(.submitting, .cancelRequested))
                 RETURNING id
                 """, logger: logger)
             return try await rows.decode(UUID.self).firstElement() != nil
@@ -87,9 +87,9 @@ struct JobOutcomes: Sendable {
     func expire(_ job: ClaimedJob, error: ProviderError) async throws -> Bool {
         try await finish(job, event: "generation.expired", details: ["message": .string(error.message)]) { conn in
             let rows = try await conn.query("""
-                UPDATE generations SET state = 'expired', error_kind = 'expired', error_message = \(error.message), provider_status = \(error.httpStatus),
-                    finished_at = now(), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitted', 'cancel_requested')
+                UPDATE generations SET state = \(GenerationState.expired), error_kind = 'expired', error_message = \(error.message), provider_status = \(error.httpStatus),
+                    finished_at = now(), \(GenerationSQL.clearLease), updated_at = now()
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.stateIn(.submitted, .cancelRequested))
                 RETURNING id
                 """, logger: logger)
             guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
@@ -105,11 +105,11 @@ struct JobOutcomes: Sendable {
         return try await finish(job, event: "generation.succeeded",
                                 details: charge.auditDetails.merging(["video_bytes": .number(Double(video.size))]) { $1 }) { conn in
             let rows = try await conn.query("""
-                UPDATE generations SET state = CASE WHEN state = 'cancel_requested' THEN 'cancelled' ELSE 'succeeded' END,
+                UPDATE generations SET state = \(GenerationSQL.unlessCancelRequested(.succeeded)),
                     video_blob_id = \(video.id), video_sha256 = \(video.sha256.hex), video_size = \(video.size), video_content_type = \(video.contentType),
                     provider_seed = \(seed.map(Int64.init)), credits_after = \(observation?.remaining), error_kind = NULL, error_message = NULL,
-                    finished_at = now(), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
-                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'submitted', 'cancel_requested')
+                    finished_at = now(), \(GenerationSQL.clearLease), updated_at = now()
+                WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.inFlight())
                 RETURNING id
                 """, logger: logger)
             guard try await rows.decode(UUID.self).firstElement() != nil else { return false }

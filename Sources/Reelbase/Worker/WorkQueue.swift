@@ -9,48 +9,83 @@ struct WorkQueue: Sendable {
     let db: PostgresClient
     let settings: WorkerSettings
     let logger: Logger
-    /// Claims are serialised across replicas (they take a millisecond), so per-account
-    /// concurrency limits hold exactly.
-    static let claimLockKey: Int64 = 0x7265_656C_636C_6169
     static let rescueLockKey: Int64 = 0x7265_656C_7265_7363
+    /// Jobs claimed per account in one transaction.
+    static let claimBatch = 8
 
     private static let returning = """
         RETURNING g.id, g.team_id, g.state, g.attempt, g.max_attempts, g.provider, g.model_id, g.account_key, g.account_id,
                   g.prompt_text, g.negative_prompt, g.params::text, g.provider_request_id, g.poll_count, g.estimated_cost_usd, g.lease_token
         """
 
-    /// The next queued job whose account is neither paused nor at its concurrency limit.
-    func claimSubmission() async throws -> ClaimedJob? {
+    /// Queued jobs whose account is neither paused nor at its concurrency limit, up to `limit`.
+    ///
+    /// Per-account limits stay exact without serialising every claim: a claim takes the
+    /// account's transaction-scoped lock (skipping accounts another claimer holds, as SKIP
+    /// LOCKED skips rows), counts its in-flight jobs and takes only the free slots. Claiming is
+    /// the only move into an in-flight state, so holding that lock while counting is enough.
+    func claimSubmissions(limit: Int) async throws -> [ClaimedJob] {
+        guard limit > 0 else { return [] }
+        let accounts = try await db.query("""
+            SELECT DISTINCT account_key FROM (
+                SELECT g.account_key FROM generations g
+                WHERE g.state = \(GenerationState.queued) AND g.next_attempt_at <= now()
+                  AND NOT EXISTS (SELECT 1 FROM provider_pauses p WHERE p.account_key = g.account_key AND p.paused_until > now())
+                  AND (SELECT count(*) FROM generations x WHERE x.account_key = g.account_key AND \(GenerationSQL.inFlight(column: "x.state")))
+                      < g.concurrency_limit
+                ORDER BY g.next_attempt_at, g.created_at
+                LIMIT 32
+            ) due
+            """, logger: logger).decode(String.self).reduce(into: [String]()) { $0.append($1) }
+        var claimed: [ClaimedJob] = []
+        for account in accounts where claimed.count < limit {
+            claimed += try await claim(account: account, limit: min(limit - claimed.count, Self.claimBatch))
+        }
+        return claimed
+    }
+
+    /// The next claimable submission, if any.
+    func claimSubmission() async throws -> ClaimedJob? { try await claimSubmissions(limit: 1).first }
+
+    /// The next poll due, if any.
+    func claimPoll() async throws -> ClaimedJob? { try await claimPolls(limit: 1).first }
+
+    private func claim(account: String, limit: Int) async throws -> [ClaimedJob] {
         let token = UUID()
         return try await db.transaction(logger: logger) { conn in
-            try await conn.query("SELECT pg_advisory_xact_lock(\(Self.claimLockKey))", logger: logger)
-            return try await job(conn.query("""
-                WITH candidate AS (
-                    SELECT g.id FROM generations g
-                    WHERE g.state = 'queued' AND g.next_attempt_at <= now()
+            let locked = try await conn.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(account), 1919252067))", logger: logger)
+            guard try await locked.decode(Bool.self).firstElement() == true else { return [] }
+            return try await jobs(conn.query("""
+                WITH busy AS (
+                    SELECT count(*) AS n FROM generations WHERE account_key = \(account) AND \(GenerationSQL.inFlight())
+                ), candidate AS (
+                    SELECT g.id, g.next_attempt_at, g.created_at FROM generations g
+                    WHERE g.account_key = \(account) AND g.state = \(GenerationState.queued) AND g.next_attempt_at <= now()
                       AND NOT EXISTS (SELECT 1 FROM provider_pauses p WHERE p.account_key = g.account_key AND p.paused_until > now())
-                      AND (SELECT count(*) FROM generations x WHERE x.account_key = g.account_key
-                             AND x.state IN ('submitting', 'submitted', 'cancel_requested')) < g.concurrency_limit
                     ORDER BY g.next_attempt_at, g.created_at
-                    LIMIT 1 FOR UPDATE SKIP LOCKED
+                    LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                ), ranked AS (
+                    SELECT id, row_number() OVER (ORDER BY next_attempt_at, created_at) AS rank FROM candidate
                 )
-                UPDATE generations g SET state = 'submitting', attempt = g.attempt + 1, lease_token = \(token), post_started_at = NULL,
-                    lease_expires_at = now() + \(settings.lease.seconds) * interval '1 second', leased_by = \(settings.workerID), updated_at = now()
-                FROM candidate WHERE g.id = candidate.id
+                UPDATE generations g SET state = \(GenerationState.submitting), attempt = g.attempt + 1, lease_token = \(token),
+                    post_started_at = NULL, lease_expires_at = now() + \(settings.lease.seconds) * interval '1 second',
+                    leased_by = \(settings.workerID), updated_at = now()
+                FROM ranked, busy WHERE g.id = ranked.id AND busy.n + ranked.rank <= g.concurrency_limit
                 \(unescaped: Self.returning)
                 """, logger: logger))
         }
     }
 
-    /// The next submitted job due for a status poll whose lease is free.
-    func claimPoll() async throws -> ClaimedJob? {
+    /// Submitted jobs due for a status poll whose lease is free, up to `limit`.
+    func claimPolls(limit: Int) async throws -> [ClaimedJob] {
+        guard limit > 0 else { return [] }
         let token = UUID()
-        return try await job(db.query("""
+        return try await jobs(db.query("""
             WITH candidate AS (
                 SELECT id FROM generations
-                WHERE state IN ('submitted', 'cancel_requested') AND provider_request_id IS NOT NULL AND next_poll_at <= now()
+                WHERE \(GenerationSQL.stateIn(.submitted, .cancelRequested)) AND provider_request_id IS NOT NULL AND next_poll_at <= now()
                   AND (lease_token IS NULL OR lease_expires_at < now())
-                ORDER BY next_poll_at LIMIT 1 FOR UPDATE SKIP LOCKED
+                ORDER BY next_poll_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
             )
             UPDATE generations g SET lease_token = \(token), lease_expires_at = now() + \(settings.lease.seconds) * interval '1 second',
                 leased_by = \(settings.workerID)
@@ -73,7 +108,7 @@ struct WorkQueue: Sendable {
     func markPosting(_ job: ClaimedJob, sentBody: SentRequestBody? = nil) async throws -> Bool {
         let rows = try await db.query("""
             UPDATE generations SET post_started_at = clock_timestamp(), sent_request_body = \(sentBody?.jsonText)::jsonb
-            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND state IN ('submitting', 'cancel_requested') RETURNING id
+            WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.stateIn(.submitting, .cancelRequested)) RETURNING id
             """, logger: logger)
         return try await rows.decode(UUID.self).firstElement() != nil
     }
@@ -81,7 +116,7 @@ struct WorkQueue: Sendable {
     /// Gives a polling lease back (shutdown): another worker can poll at once.
     func release(_ job: ClaimedJob) async throws {
         try await db.query("""
-            UPDATE generations SET lease_token = NULL, lease_expires_at = NULL WHERE id = \(job.id) AND lease_token = \(job.leaseToken)
+            UPDATE generations SET \(GenerationSQL.clearLease) WHERE id = \(job.id) AND lease_token = \(job.leaseToken)
             """, logger: logger)
     }
 
@@ -94,30 +129,29 @@ struct WorkQueue: Sendable {
             // Died before the POST left: certainly not billed, so it simply goes back to the queue
             // (or, when a person asked to cancel meanwhile, is cancelled and its money released).
             let requeued = try await rows(conn.query("""
-                UPDATE generations SET state = CASE WHEN state = 'cancel_requested' THEN 'cancelled' ELSE 'queued' END,
-                    attempt = greatest(attempt - 1, 0), lease_token = NULL, lease_expires_at = NULL, next_attempt_at = now(), updated_at = now()
+                UPDATE generations SET state = \(GenerationSQL.unlessCancelRequested(.queued)),
+                    attempt = greatest(attempt - 1, 0), \(GenerationSQL.clearLease), next_attempt_at = now(), updated_at = now()
                 WHERE lease_token IS NOT NULL AND lease_expires_at < now() AND post_started_at IS NULL
-                  AND (state = 'submitting' OR (state = 'cancel_requested' AND provider_request_id IS NULL))
+                  AND \(Self.stillSubmitting)
                 RETURNING id, team_id, state
                 """, logger: logger))
             let unknown = try await rows(conn.query("""
-                UPDATE generations SET state = 'submit_unknown', lease_token = NULL, lease_expires_at = NULL, error_kind = 'ambiguous',
+                UPDATE generations SET state = \(GenerationState.submitUnknown), \(GenerationSQL.clearLease), error_kind = 'ambiguous',
                     error_message = 'the worker stopped while submitting; the provider may have billed it', updated_at = now()
-                WHERE lease_token IS NOT NULL AND lease_expires_at < now()
-                  AND (state = 'submitting' OR (state = 'cancel_requested' AND provider_request_id IS NULL))
+                WHERE lease_token IS NOT NULL AND lease_expires_at < now() AND \(Self.stillSubmitting)
                 RETURNING id, team_id, state
                 """, logger: logger))
             let freed = try await rows(conn.query("""
-                UPDATE generations SET lease_token = NULL, lease_expires_at = NULL
-                WHERE lease_token IS NOT NULL AND lease_expires_at < now() AND state IN ('submitted', 'cancel_requested')
+                UPDATE generations SET \(GenerationSQL.clearLease)
+                WHERE lease_token IS NOT NULL AND lease_expires_at < now() AND \(GenerationSQL.stateIn(.submitted, .cancelRequested))
                   AND provider_request_id IS NOT NULL
                 RETURNING id, team_id, state
                 """, logger: logger))
             // Money and audit rows only after every row lock is held: writers elsewhere take their
             // row locks before the team's audit lock too, so the two orders never cross.
             for (id, team, state) in requeued {
-                if state == "cancelled" { try await SpendLedger(logger: logger).release(generation: id, on: conn) }
-                try await audit.append(AuditEvent(state == "cancelled" ? "generation.cancelled" : "generation.requeued", target: "generation", id: id.uuidString,
+                if state == .cancelled { try await SpendLedger(logger: logger).release(generation: id, on: conn) }
+                try await audit.append(AuditEvent(state == .cancelled ? "generation.cancelled" : "generation.requeued", target: "generation", id: id.uuidString,
                                                   details: ["reason": "the worker stopped before sending it; nothing was billed"]),
                                        team: team, actor: .system, on: conn)
             }
@@ -135,17 +169,24 @@ struct WorkQueue: Sendable {
         }
     }
 
-    private func rows(_ sequence: PostgresRowSequence) async throws -> [(UUID, UUID, String)] {
-        try await sequence.decode((UUID, UUID, String).self).reduce(into: []) { $0.append($1) }
+    /// A job whose POST may still be on its way (no provider request id yet).
+    private static let stillSubmitting: SQLFragment =
+        "(state = \(GenerationState.submitting) OR (state = \(GenerationState.cancelRequested) AND provider_request_id IS NULL))"
+
+    private func rows(_ sequence: PostgresRowSequence) async throws -> [(UUID, UUID, GenerationState)] {
+        try await sequence.decode((UUID, UUID, GenerationState).self).reduce(into: []) { $0.append($1) }
     }
 
-    private func job(_ rows: PostgresRowSequence) async throws -> ClaimedJob? {
-        guard let c = try await rows.decode((UUID, UUID, String, Int, Int, String, String, String, UUID?, String, String?, String, String?,
-                                             Int, Decimal, UUID).self).firstElement() else { return nil }
-        let params = (try? JSONDecoder().decode(GenerationParameters.self, from: Data(c.11.utf8))) ?? GenerationParameters()
-        return ClaimedJob(id: c.0, teamID: c.1, state: GenerationState(rawValue: c.2) ?? .submitting, attempt: c.3, maxAttempts: c.4,
-                          provider: c.5, modelID: c.6, accountKey: c.7, accountID: c.8, promptText: c.9, negativePrompt: c.10,
-                          params: params, providerRequestID: c.12, pollCount: c.13, estimate: c.14, leaseToken: c.15)
+    private func jobs(_ rows: PostgresRowSequence) async throws -> [ClaimedJob] {
+        var result: [ClaimedJob] = []
+        for try await c in rows.decode((UUID, UUID, GenerationState, Int, Int, String, String, String, UUID?, String, String?, String, String?,
+                                        Int, Decimal, UUID).self) {
+            let params = (try? JSONDecoder().decode(GenerationParameters.self, from: Data(c.11.utf8))) ?? GenerationParameters()
+            result.append(ClaimedJob(id: c.0, teamID: c.1, state: c.2, attempt: c.3, maxAttempts: c.4,
+                                     provider: c.5, modelID: c.6, accountKey: c.7, accountID: c.8, promptText: c.9, negativePrompt: c.10,
+                                     params: params, providerRequestID: c.12, pollCount: c.13, estimate: c.14, leaseToken: c.15))
+        }
+        return result
     }
 }
 
