@@ -41,10 +41,9 @@ import Testing
             extra.worker.workerID = "extra"
             extra.databasePoolSize = 16
             let config = extra
-            let most = try await withDatabase(config) { db, logger in
-                let clients = ProviderClientFactory(http: .shared, logger: logger)
-                let workers = workerServices(db: db, config: config, clients: clients, logger: logger)
-                    + workerServices(db: db, config: config, clients: clients, logger: logger)
+            let most = try await withServices(config) { services in
+                let (db, logger) = (services.db, services.logger)
+                let workers = workerServices(services) + workerServices(services)
                 return try await withThrowingTaskGroup(of: Void.self) { group in
                     for worker in workers { group.addTask { try await worker.run() } }
                     let deadline = ContinuousClock.now + .seconds(60)

@@ -10,14 +10,11 @@ import Testing
     /// 20,000 generations over 20 campaigns and three models, with seeds, prompts, a saved seed
     /// and an asset, in a database of their own so the statistics are this team's.
     static func seeded(_ body: @Sendable (PostgresClient, Fixture) async throws -> Void) async throws {
-        try await withScratchDatabase { scratch in
+        try await withScratchDatabase(migrated: true) { scratch in
             let config = try TestEnv.config(databaseURL: scratch.url)
             let db = scratch.client
             let logger = Logger(label: "read-paths")
-            try await Migrations(directory: config.migrationsPath).apply(on: db, logger: logger)
-            let line = try await TeamAdmin.create(db: db, config: config, logger: logger, name: "Reads", ownerEmail: "reads@example.com",
-                                                  ownerPassword: "correct horse battery")
-            let team = try JSONDecoder().decode(TestTeam.self, from: Data(line.utf8)).team_id
+            let team = try await TestEnv.makeTeam("Reads", config: config, ownerEmail: "reads@example.com").team_id
             let prompt = UUID()
             try await db.query("INSERT INTO campaigns (team_id, name) SELECT \(team), 'campaign ' || i FROM generate_series(1, 20) i", logger: logger)
             let seedID = try await db.query("INSERT INTO seeds (team_id, value) VALUES (\(team), 42) RETURNING id", logger: logger)
