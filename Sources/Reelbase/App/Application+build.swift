@@ -46,6 +46,7 @@ public func buildRouter(_ config: AppConfig, db: PostgresClient, migrations: Mig
     let alerts = AlertRepository(db: db, audit: audit, logger: logger)
 
     let router = Router(context: AppContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: FileMiddleware(config.publicPath, searchForIndexHtml: true))

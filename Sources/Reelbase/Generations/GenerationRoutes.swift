@@ -12,4 +12,7 @@ func addGenerationRoutes(to group: RouterGroup<AppContext>, config: AppConfig, d
         campaigns: CampaignRepository(db: db, audit: audit, logger: logger), prices: prices, accounts: accounts)
     GenerationController(generations: GenerationRepository(db: db, audit: audit, logger: logger), planner: planner,
                          store: PostgresBlobStore(db: db, logger: logger)).addRoutes(to: group)
+    PosterController(posters: PosterService(db: db, store: PostgresBlobStore(db: db, logger: logger), extractor: PosterExtractor(), logger: logger))
+        .addRoutes(to: group)
+    EventController(events: GenerationEventRepository(db: db, logger: logger), hub: GenerationEventHub(db: db, logger: logger)).addRoutes(to: group)
 }

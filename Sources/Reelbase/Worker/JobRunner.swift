@@ -14,6 +14,8 @@ struct JobRunner: Sendable {
     let catalog: ModelCatalog
     let settings: WorkerSettings
     let logger: Logger
+    /// Makes the poster after a successful archive (best-effort, off the success transaction).
+    var posters: PosterService?
 
     func run(_ job: ClaimedJob) async {
         var logger = logger
@@ -156,6 +158,8 @@ struct JobRunner: Sendable {
         if try await !outcomes.succeed(job, video: blob, cost: cost, seed: video.seed, observation: observation) {
             try? await archiver.store.delete(team: job.teamID, id: blob.id)
             logger.warning("lost the lease before recording success; dropped the duplicate video")
+        } else {
+            posters?.afterArchive(team: job.teamID, generation: job.id, video: blob.id)
         }
     }
 

@@ -10,7 +10,7 @@ func workerServices(db: PostgresClient, config: AppConfig, clients: ProviderClie
     let audit = AuditRepository(db: db, secrets: secrets, logger: logger)
     let store = PostgresBlobStore(db: db, logger: logger)
     let queue = WorkQueue(db: db, settings: config.worker, logger: logger)
-    let runner = JobRunner(
+    var runner = JobRunner(
         queue: queue,
         outcomes: JobOutcomes(db: db, audit: audit, credits: CreditRepository(db: db, logger: logger), logger: logger),
         accounts: ProviderAccountRepository(db: db, audit: audit, secrets: secrets, defaults: config.defaultAccounts, logger: logger),
@@ -18,6 +18,7 @@ func workerServices(db: PostgresClient, config: AppConfig, clients: ProviderClie
         inputs: JobInputs(db: db, store: store, catalog: catalog, logger: logger),
         archiver: VideoArchiver(http: clients.http, store: store, maxBytes: config.maxVideoBytes, timeout: .seconds(300), logger: logger),
         catalog: catalog, settings: config.worker, logger: logger)
+    runner.posters = PosterService(db: db, store: store, extractor: PosterExtractor(), logger: logger)
     let migrations = try? Migrations(directory: config.migrationsPath)
     return [GenerationWorker(queue: queue, runner: runner, db: db, settings: config.worker, migrations: migrations, logger: logger)]
 }
