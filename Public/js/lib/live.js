@@ -32,6 +32,7 @@ export function connect() {
   source.addEventListener("open", () => { status.mode = "live"; document.body.dataset.live = "live"; stopPolling(); });
   source.addEventListener("generation", (e) => {
     status.events += 1;
+    document.body.dataset.liveEvents = String(status.events);
     try { publish(JSON.parse(e.data)); } catch (_) { /* a malformed line is skipped */ }
   });
   // EventSource retries by itself; until it is back the pages poll.

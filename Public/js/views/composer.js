@@ -54,9 +54,9 @@ export async function mountComposer(box, { campaignId = null, prefill = null, on
   fillSelect(f.model, models.map((m) => [m.model.id, `${m.model.displayName || m.model.id} (${usd(m.estimate_min_usd)}–${usd(m.estimate_max_usd)})`]), prefill && prefill.model);
   fillSelect(f.source, [["free", "free text"], ["stored", "a stored prompt"]], prefill && prefill.prompt_id ? "stored" : "free");
   fillSelect(f.prompt_id, prompts.map((x) => [x.id, `${x.name} (v${x.latest_version})`]), prefill && prefill.prompt_id);
-  fillSelect(f.seed_mode, [["random", "random"], ["fixed", "fixed"], ["keeper", "a saved keeper"], ["sweep", "sweep of N seeds"]], prefill && (prefill.provider_seed ?? prefill.seed) !== null && prefill ? "fixed" : "random");
+  fillSelect(f.seed_mode, [["random", "random"], ["fixed", "fixed"], ["keeper", "a saved keeper"], ["sweep", "sweep of N seeds"]], prefill && (prefill.provider_seed ?? prefill.seed ?? null) !== null ? "fixed" : "random");
   fillSelect(f.seed_id, keepers.map((s) => [s.id, `${s.value}${s.note ? " — " + s.note : ""}`]));
-  if (prefill) { f.prompt.value = prefill.prompt_text; if (prefill.negative_prompt) f.negative_prompt.value = prefill.negative_prompt; if ((prefill.provider_seed ?? prefill.seed) !== null) f.seed.value = prefill.provider_seed ?? prefill.seed; }
+  if (prefill) { f.prompt.value = prefill.prompt_text; if (prefill.negative_prompt) f.negative_prompt.value = prefill.negative_prompt; if ((prefill.provider_seed ?? prefill.seed ?? null) !== null) f.seed.value = prefill.provider_seed ?? prefill.seed; }
 
   let versions = [];
   async function loadPrompt() {
@@ -178,6 +178,8 @@ export async function mountComposer(box, { campaignId = null, prefill = null, on
     timer = setTimeout(async () => {
       const body = request();
       if (!body.base.prompt_id && !(body.base.prompt || "").trim()) { estimate.className = "estimate muted"; estimate.textContent = "Write a prompt or pick a stored one to see the estimate."; return; }
+      const missing = body.base.prompt_id ? [...variables.querySelectorAll("input")].filter((i) => !i.value.trim()) : [];
+      if (missing.length) { estimate.className = "estimate muted"; estimate.textContent = `Fill in ${missing[0].name.slice(4)} to see the estimate.`; return; }
       try {
         const dry = await api("/generations/batch?dry_run=true", { method: "POST", body });
         estimate.className = "estimate ok";
