@@ -18,7 +18,9 @@ function syncVideos(videos) {
   for (const v of videos) {
     v.addEventListener("play", () => mirror(v, (o) => o.play().catch(() => {})));
     v.addEventListener("pause", () => mirror(v, (o) => o.pause()));
-    v.addEventListener("seeked", () => mirror(v, (o) => { o.currentTime = Math.min(v.currentTime, o.duration || v.currentTime); }));
+    v.addEventListener("seeked", () => mirror(v, (o) => {
+      if (Math.abs(o.currentTime - v.currentTime) > 0.05) o.currentTime = Math.min(v.currentTime, o.duration || v.currentTime);
+    }));
   }
 }
 

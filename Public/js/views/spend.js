@@ -57,7 +57,7 @@ export async function render(root) {
     into(byDay, async () => {
       const until = new Date(form.until.value + "T00:00:00Z");
       until.setUTCDate(until.getUTCDate() + 1);
-      const takes = await listAll(`/generations?limit=200&since=${form.since.value}T00:00:00Z&until=${until.toISOString()}`, 2000);
+      const takes = await listAll(`/generations?limit=200&since=${form.since.value}T00:00:00Z&until=${isoDay(until)}T00:00:00Z`, 2000);
       const days = new Map();
       for (const g of takes) {
         if (g.cost_usd === undefined || g.cost_usd === null) continue;

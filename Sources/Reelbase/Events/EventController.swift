@@ -19,15 +19,15 @@ struct EventController {
 
     @Sendable func stream(_ request: Request, context: AppContext) async throws -> Response {
         let team = try context.requireIdentity().teamID
-        let resumeFrom = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("last_event_id")
-        var last: Int64
+        let resumeFrom = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.query("last_event_id")
+        let start: Int64
         if let resumeFrom {
             guard let value = Int64(resumeFrom), value >= 0 else {
                 throw AppError.badRequest("Last-Event-ID must be a whole number from an earlier event's id.")
             }
-            last = value
+            start = value
         } else {
-            last = try await events.latestID(team: team)
+            start = try await events.latestID(team: team)
         }
         let (events, hub, lifetime) = (self.events, self.hub, maxLifetime)
         let headers: HTTPFields = [
@@ -38,6 +38,7 @@ struct EventController {
             let (token, signals) = hub.subscribe(team: team)
             defer { hub.unsubscribe(token) }
             let deadline = ContinuousClock.now + lifetime
+            var last = start
             try await writer.write(ByteBuffer(string: "retry: 3000\n: stream open\n\n"))
             for await signal in signals {
                 let batch = try await events.after(last, team: team)

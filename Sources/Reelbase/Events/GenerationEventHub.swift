@@ -79,15 +79,15 @@ final class GenerationEventHub: Sendable {
             do {
                 try await db.withConnection { conn in
                     try await conn.listen(on: Self.channel) { notifications in
-                        send(.changed)  // catch up on anything written while (re)connecting
+                        self.send(.changed)  // catch up on anything written while (re)connecting
                         for try await note in notifications {
-                            if let team = UUID(uuidString: note.payload) { send(.changed, team: team) }
+                            if let team = UUID(uuidString: note.payload) { self.send(.changed, team: team) }
                         }
                     }
                 }
             } catch {
                 if Task.isCancelled { return }
-                logger.debug("event LISTEN failed; heartbeats still re-read the log", metadata: ["error": "\(type(of: error))"])
+                self.logger.debug("event LISTEN failed; heartbeats still re-read the log", metadata: ["error": "\(type(of: error))"])
                 try? await Task.sleep(for: .seconds(2))
             }
         }

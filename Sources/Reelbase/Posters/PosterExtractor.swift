@@ -39,30 +39,33 @@ struct PosterExtractor: Sendable {
     }
 
     private func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
-        let process = Process()
+        let box = RunningProcess(executable: executable, arguments: arguments)
+        // Too slow: no poster rather than a stuck task.
+        let watchdog = Task { [timeout] in
+            try await Task.sleep(for: timeout)
+            box.process.terminate()
+        }
+        defer { watchdog.cancel() }
+        return try await withCheckedThrowingContinuation { done in
+            box.process.terminationHandler = { done.resume(returning: $0.terminationStatus) }
+            do { try box.process.run() } catch {
+                box.process.terminationHandler = nil
+                done.resume(throwing: error)
+            }
+        }
+    }
+}
+
+/// A child process shared with its watchdog; Foundation's Process is thread-safe for
+/// `terminate()` but not marked Sendable.
+private final class RunningProcess: @unchecked Sendable {
+    let process = Process()
+
+    init(executable: String, arguments: [String]) {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        return try await withThrowingTaskGroup(of: Int32?.self) { group in
-            group.addTask {
-                try await withCheckedThrowingContinuation { (done: CheckedContinuation<Int32?, any Error>) in
-                    process.terminationHandler = { done.resume(returning: $0.terminationStatus) }
-                    do { try process.run() } catch { process.terminationHandler = nil; done.resume(throwing: error) }
-                }
-            }
-            group.addTask { [timeout] in
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            let first = try await group.next() ?? nil
-            guard let status = first else {
-                process.terminate()  // too slow: no poster rather than a stuck task
-                return -1
-            }
-            return status
-        }
     }
 }
