@@ -58,30 +58,31 @@ export async function mountGallery(box, { base = "", models = [], prompts = [] }
     if (data.get("until")) q.set("until", data.get("until") + "T23:59:59Z");
     return q.toString();
   }
-  const shown = new Map();
   async function load() {
     if (!grid.children.length) grid.replaceChildren(loading("Loading takes…"));
     try {
       const page = await api("/generations?" + query());
-      shown.clear();
-      const cards = page.data.map((g) => { const c = takeCard(g, selection); shown.set(g.id, c); return c; });
+      const cards = page.data.map((g) => takeCard(g, selection));
       grid.replaceChildren(...(cards.length ? cards : [empty("No takes here yet. Compose one above: pick a model, write a prompt, see the estimate, queue it.")]));
     } catch (err) { grid.replaceChildren(failure(err)); }
   }
-  form.addEventListener("submit", (e) => { e.preventDefault(); grid.replaceChildren(); load(); });
-  // A change to a take on screen redraws its card; a new take reloads the list.
-  live.subscribe(async (event) => {
+  // Changes arrive in bursts (a sweep moves several takes at once): one list read per burst,
+  // never two at a time, so a slow answer cannot overwrite a newer one.
+  let timer = null, running = false, again = false;
+  async function refresh() {
+    if (running) { again = true; return; }
+    running = true;
+    await load();
+    running = false;
+    if (again) { again = false; refresh(); }
+  }
+  form.addEventListener("submit", (e) => { e.preventDefault(); grid.replaceChildren(); refresh(); });
+  live.subscribe(() => {
     if (!grid.isConnected) return;
-    const card = shown.get(event.generation_id);
-    if (!card) { load(); return; }
-    try {
-      const g = await api(`/generations/${event.generation_id}`);
-      const fresh = takeCard(g, selection);
-      card.replaceWith(fresh);
-      shown.set(g.id, fresh);
-    } catch (_) { /* gone: the next load drops it */ }
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 150);
   }, load);
   await load();
-  return { reload: load };
+  return { reload: refresh };
 }
 

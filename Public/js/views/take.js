@@ -107,9 +107,12 @@ export async function render(root, { id }) {
     into(diffBox, () => promptDiff(g));
   }
   draw();
+  let asked = 0;
   live.subscribe(async (event) => {
     if (event.generation_id !== id || !body.isConnected) return;
+    const mine = ++asked;
     const fresh = await api(`/generations/${id}`);
+    if (mine !== asked) return;  // a newer answer is on its way
     const changed = fresh.status !== g.status || fresh.poster_url !== g.poster_url || fresh.cost_usd !== g.cost_usd;
     g = fresh;
     if (changed) draw();
