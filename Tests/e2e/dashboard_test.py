@@ -13,6 +13,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser import Run, OUT, png  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 BASE = os.environ["E2E_BASE_URL"]
@@ -24,8 +25,21 @@ state = {}
 def shot(r, name):
     if SHOTS:
         r.driver.set_window_size(1366, 768)
+        r.js("window.scrollTo(0, 0)")
         time.sleep(0.4)
         r.driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def click(r, selector):
+    """Clicks the first match, looking again if the list was redrawn under us."""
+    try:
+        found = r.css(selector)
+        if found:
+            found[0].click()
+            return True
+    except StaleElementReferenceException:
+        pass
+    return False
 
 
 def sign_in(r, email=EMAIL, password=PASSWORD):
@@ -60,7 +74,8 @@ def assets(r):
         r.js("let i = document.querySelector('#e2e-files'); if (!i) { i = document.createElement('input'); i.type = 'file'; i.multiple = true; i.id = 'e2e-files'; document.body.append(i); } i.value = '';")
         r.driver.find_element(By.ID, "e2e-files").send_keys("\n".join(paths))
         r.js("const dt = new DataTransfer(); for (const f of document.querySelector('#e2e-files').files) dt.items.add(f);"
-             "document.querySelector('#drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));")
+             "document.querySelector('#drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));"
+             "document.querySelector('#e2e-files').remove();")
 
     drop(files)
     items = r.wait(lambda d: (li := r.css("#uploads li[data-result]")) and len(li) >= 2 and li, message="two uploads")
@@ -148,6 +163,7 @@ def sweep(r):
     r.check("every take shows its poster frame", True)
     seeds = sorted(int(t["seed"]) for t in r.fetch_json(f"/api/v1/generations?campaign_id={state['campaign']}&limit=10")["data"] if t.get("seed") in (100, 101, 102))
     r.check("the sweep used seeds 100, 101, 102", seeds == [100, 101, 102], str(seeds))
+    r.js("document.querySelector('#composer').closest('details').open = false")
     shot(r, "campaign")
 
 
@@ -163,9 +179,9 @@ def take_page(r):
     r.js("arguments[0].pause(); arguments[0].currentTime = arguments[1] / 2", video, duration)
     t = r.wait(lambda d: d.execute_script("const v = arguments[0]; return !v.seeking && Math.abs(v.currentTime - arguments[1] / 2) < 0.05 && v.currentTime", video, duration), message="seeked")
     r.check("it plays and seeks to the new time", abs(t - duration / 2) < 0.05, str(t))
-    page = r.driver.find_element(By.ID, "view").text
+    page = r.driver.find_element(By.ID, "view").text.lower()
     r.check("the take page shows cost, prompt, parameters and timeline",
-            all(s in page for s in ["reported by the provider", "Timeline", "Parameters", "segmind/veo-3.1-fast"]), page[:300])
+            all(s in page for s in ["reported by the provider", "timeline", "parameters", "segmind/veo-3.1-fast", "paper boat"]), page[:600])
     shot(r, "take")
 
 
@@ -213,8 +229,7 @@ def settings_and_viewer(r):
     r.driver.find_element(By.CSS_SELECTOR, "#key-form button").click()
     key = r.one("#new-key-value").text
     r.check("a new API key is shown once", re.match(r"^rb_\w+", key), key)
-    row = r.wait(lambda d: [x for x in r.css("#key-table tr[data-key='e2e key']")], message="key row")[0]
-    row.find_element(By.CSS_SELECTOR, "button.danger").click()
+    r.wait(lambda d: click(r, "#key-table tr[data-key='e2e key'] button.danger"), message="revoke button")
     r.one("dialog.ask button[data-confirm]").click()
     r.wait(lambda d: "revoked" in d.find_element(By.CSS_SELECTOR, "#key-table tr[data-key='e2e key']").text, message="revoked")
     r.check("an API key is revoked from Settings", True)
