@@ -74,9 +74,10 @@ enum SSE {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/events\(query)")
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let prepared = request
         return try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask {
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout.components.seconds) + 5))
+                let response = try await HTTPClient.shared.execute(prepared, timeout: .seconds(Int64(timeout.components.seconds) + 5))
                 #expect(response.status == .ok)
                 #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
                 var text = ""
