@@ -28,7 +28,8 @@ export function stackedColumns(data, { label, format }) {
       if (!v) return;
       const height = (v / max) * (h - bottom - 16);
       y -= height;
-      chart.append(svg("rect", { x: (left + i * step + step * 0.15).toFixed(1), y: y.toFixed(1), width: (step * 0.7).toFixed(1), height: height.toFixed(1), fill: color(si), class: "bar" },
+      const width = Math.min(step * 0.7, 56);
+      chart.append(svg("rect", { x: (left + i * step + (step - width) / 2).toFixed(1), y: y.toFixed(1), width: width.toFixed(1), height: height.toFixed(1), fill: color(si), class: "bar" },
         svg("title", {}, `${d.x} · ${s}: ${format(v)}`)));
     });
     if (data.length <= 16 || i % Math.ceil(data.length / 8) === 0) chart.append(svg("text", { x: (left + i * step + step / 2).toFixed(1), y: h - 8, class: "tick", "text-anchor": "middle" }, d.x.slice(5)));

@@ -7,6 +7,7 @@ import { link } from "../lib/router.js";
 import { budgetBar } from "./board.js";
 import { mountComposer } from "./composer.js";
 import { mountGallery } from "./gallery.js";
+import * as live from "../lib/live.js";
 
 export async function render(root, { id }) {
   const [c, models, prompts] = await Promise.all([api(`/campaigns/${id}`), listAll("/models"), listAll(`/prompts?limit=200&campaign_id=${id}`)]);
@@ -26,6 +27,13 @@ export async function render(root, { id }) {
       el("section", {}, el("h2", { class: "section" }, "Prompts"), promptsBox),
       el("section", {}, el("h2", { class: "section" }, "Spend by model"), spendBox)),
     el("h2", { class: "section" }, "Images"), assetsBox);
+  // The budget bar follows the takes: reserved when queued, spent when booked.
+  let timer = null;
+  live.subscribe((event) => {
+    if (event.campaign_id !== id || !head.isConnected) return;
+    clearTimeout(timer);
+    timer = setTimeout(async () => { try { head.querySelector(".budget").replaceWith(budgetBar(await api(`/campaigns/${id}`))); } catch (_) { /* next change */ } }, 300);
+  });
   gallery = await mountGallery(galleryBox, { base: `campaign_id=${id}`, models, prompts });
   if (canSpend()) await mountComposer(composerBox, { campaignId: id, onQueued: () => gallery.reload() });
 
