@@ -1,10 +1,8 @@
 """Shared plumbing for the dashboard tests: Chromium, waiting, checks that save evidence on failure."""
-import json
 import os
 import shutil
 import subprocess
 import sys
-import time
 import zlib
 import struct
 
@@ -32,6 +30,7 @@ ensure_browser_tools()
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 OUT = os.environ.get("E2E_OUT", ".build/e2e")
@@ -109,6 +108,24 @@ class Run:
             "const done = arguments[arguments.length - 1]; fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.json()).then(done, e => done({error: String(e)}));", path)
 
 
+def click(r, selector):
+    """Clicks the first match, looking again if the list was redrawn under us."""
+    try:
+        found = r.css(selector)
+        if found:
+            found[0].click()
+            return True
+    except StaleElementReferenceException:
+        return False
+    return False
+
+
+def sql(statement):
+    """Runs SQL on the test database (to raise an alert the way the worker would)."""
+    return subprocess.run([os.environ["E2E_PSQL"], os.environ["E2E_DATABASE_URL"], "-tAqc", statement],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
 def png(path, rgb, size=(96, 54)):
     """Writes a small solid-colour PNG (no imaging library needed)."""
     w, h = size
@@ -117,11 +134,3 @@ def png(path, rgb, size=(96, 54)):
     with open(path, "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
     return path
-
-
-def team():
-    return json.load(open(os.environ["E2E_TEAM_JSON"]))
-
-
-def now():
-    return time.time()

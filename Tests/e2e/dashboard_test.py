@@ -6,14 +6,12 @@ E2E_SCREENSHOTS=DIR also saves each main page at 1366x768 into DIR. Prints `N pa
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Run, OUT, png  # noqa: E402
+from browser import Run, OUT, png, click, sql  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 BASE = os.environ["E2E_BASE_URL"]
@@ -28,18 +26,6 @@ def shot(r, name):
         r.js("window.scrollTo(0, 0)")
         time.sleep(0.4)
         r.driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
-
-
-def click(r, selector):
-    """Clicks the first match, looking again if the list was redrawn under us."""
-    try:
-        found = r.css(selector)
-        if found:
-            found[0].click()
-            return True
-    except StaleElementReferenceException:
-        pass
-    return False
 
 
 def sign_in(r, email=EMAIL, password=PASSWORD):
@@ -150,7 +136,6 @@ def sweep(r):
     r.check("the queue button says how many takes", r.driver.find_element(By.ID, "queue").text == "Queue 3 takes")
     r.driver.find_element(By.ID, "queue").click()
     r.wait(lambda d: len(r.css("#gallery figure.take")) >= 4, message="four takes")
-    shot(r, "campaign-running")
     try:
         r.wait(lambda d: len(r.css("#gallery figure.take[data-status=succeeded]")) >= 4, seconds=120, message="all succeeded")
         r.check("the takes reach succeeded on the page without a reload", r.js("return window.__noReload") == "still here")
@@ -250,11 +235,6 @@ def settings_and_viewer(r):
     sign_in(r)
 
 
-def sql(statement):
-    return subprocess.run([os.environ["E2E_PSQL"], os.environ["E2E_DATABASE_URL"], "-tAqc", statement],
-                          check=True, capture_output=True, text=True).stdout.strip()
-
-
 def alerts_and_accounts(r):
     """Raises an alert as the worker would, resolves it in Settings, then adds a provider account."""
     if os.environ.get("E2E_PSQL"):
@@ -298,7 +278,6 @@ def main():
     r = Run()
     try:
         if sign_in(r):
-            shot(r, "board-empty")
             for step in (campaign, assets, prompts, compose_with_images, sweep, take_page, compare, rerun, spend, settings_and_viewer, alerts_and_accounts, phone):
                 try:
                     if step(r) is False:
