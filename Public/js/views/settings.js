@@ -7,7 +7,12 @@ import { accounts, prices, audit, alerts } from "./settings-admin.js";
 
 const ROLE_PAIRS = [["viewer", "viewer"], ["editor", "editor"], ["owner", "owner"]];
 
-function roleSelect() { const s = el("select", { name: "role" }); fillSelect(s, ROLE_PAIRS, "editor"); return s; }
+function roleSelect() {
+  const s = el("select", { name: "role" });
+  fillSelect(s, ROLE_PAIRS, "editor");
+  s.querySelector("option[value=editor]").defaultSelected = true;  // what a form reset returns to
+  return s;
+}
 
 async function keys(box) {
   const form = el("form", { class: "inline", id: "key-form" }, field("Key name", el("input", { name: "name", placeholder: "e.g. CI pipeline", required: true, maxlength: "200" })),
