@@ -9,7 +9,7 @@ RUN swift build -c release --product reelbase --static-swift-stdlib \
  && cp "$(swift build -c release --show-bin-path)/reelbase" /reelbase
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libcurl4 libxml2 tzdata \
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libcurl4 libxml2 tzdata ffmpeg \
  && rm -rf /var/lib/apt/lists/* && useradd --system --home /app reelbase
 WORKDIR /app
 COPY --from=build /reelbase /usr/local/bin/reelbase

@@ -9,3 +9,6 @@ if [ -z "${REELBASE_SECRET_KEY:-}" ]; then
   fi
   export REELBASE_SECRET_KEY=$(cat "$ROOT/.data/secret_key")
 fi
+
+# Debian's ffmpeg for poster frames (installed with apt when missing, as PostgreSQL is).
+"$ROOT/scripts/ffmpeg.sh" || echo "ffmpeg: could not be installed; posters will be placeholders" >&2

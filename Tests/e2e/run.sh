@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real-browser test of the dashboard: builds reelbase, serves it in demo mode (in-process
 # provider simulator) on a free port against a fresh database, creates a team, and runs
-# Tests/e2e/dashboard_test.py in headless Chromium. The screenshot lands in .build/e2e/.
+# Tests/e2e/dashboard_test.py in headless Chromium. Evidence of a failure lands in .build/e2e/;
+# E2E_SCREENSHOTS=docs/screenshots also saves each main page at 1366x768 there.
 # Usage: Tests/e2e/run.sh        Exits non-zero when any check fails.
 set -euo pipefail
 
@@ -47,6 +48,6 @@ python=/usr/bin/python3
 [ -x "$python" ] || python=python3
 # psql lets the test raise an alert the way the worker would (Debian keeps it off PATH).
 psql_bin="$(command -v psql || ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1 || true)"
-E2E_BASE_URL="$base" E2E_EMAIL="$email" E2E_PASSWORD="$password" E2E_OUT="$root/.build/e2e" \
+E2E_SCREENSHOTS="${E2E_SCREENSHOTS:-}" E2E_BASE_URL="$base" E2E_EMAIL="$email" E2E_PASSWORD="$password" E2E_OUT="$root/.build/e2e" \
     E2E_PSQL="$psql_bin" E2E_DATABASE_URL="$database_url" E2E_TEAM_JSON="$root/.build/e2e/team.json" \
     "$python" "$root/Tests/e2e/dashboard_test.py"

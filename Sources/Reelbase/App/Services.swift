@@ -23,6 +23,10 @@ public struct Services: Sendable {
     /// Fetches URLs given by users (image import); tests swap it for one that allows loopback.
     let urlFetcher: SafeURLFetcher
     let jobs: JobQueue
+    /// Poster frames: made by the `extract_poster` job after a video is archived.
+    let posters: PosterService
+    /// One LISTEN connection per process for the event streams (started on first subscriber).
+    let events: GenerationEventHub
     /// API keys seen in the last seconds; revocations clear it on every replica (pg_notify).
     let credentials: CredentialCache
 
@@ -66,6 +70,8 @@ public struct Services: Sendable {
         secrets = SecretBox(key: config.secretKey)
         catalog = ModelCatalog.standard(aimlModelID: config.aimlModelID)
         blobs = PostgresBlobStore(db: db, logger: logger)
+        posters = PosterService(db: db, store: blobs, extractor: PosterExtractor(), logger: logger)
+        events = GenerationEventHub(db: db, logger: logger)
         clients = ProviderClientFactory(http: http, teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
         var fetch = SafeURLFetcher.Configuration()
         fetch.maxBytes = config.maxUploadBytes

@@ -45,6 +45,8 @@ public struct Generation: Codable, Sendable, ResponseEncodable {
     public var assets: [AssetLink]?
     public var attempts: [Attempt]?
     public var transitions: [Transition]?
+    /// `/api/v1/generations/{id}/poster` once a poster frame was extracted.
+    public var poster_url: String? = nil
 
     public struct Video: Codable, Sendable {
         public let url: String

@@ -9,6 +9,7 @@ extension JobRegistry {
     static func standard(_ services: Services) -> JobRegistry {
         var registry = JobRegistry()
         registry.register(PruneExpiredRows(db: services.db, logger: services.logger))
+        registry.register(ExtractPoster(posters: services.posters))
         return registry
     }
 }

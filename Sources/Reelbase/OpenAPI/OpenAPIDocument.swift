@@ -12,9 +12,12 @@ public struct APIOperation: Sendable {
     public var queryParameters: [String]
     public var responses: [Int: String]
     public var isPublic: Bool
+    /// The 200 answer's media type when it is not JSON (an event stream, an image).
+    public var streamContentType: String?
 
     public init(_ method: String, _ path: String, _ summary: String, tag: String, body: JSONValue? = nil,
-                query: [String] = [], responses: [Int: String] = [200: "OK"], isPublic: Bool = false) {
+                query: [String] = [], responses: [Int: String] = [200: "OK"], isPublic: Bool = false, streamContentType: String? = nil) {
+        self.streamContentType = streamContentType
         self.method = method
         self.path = path
         self.summary = summary
@@ -50,7 +53,7 @@ public enum OpenAPIDocument {
     /// Every feature's operations; add a feature's list here when it adds routes.
     public static var operations: [APIOperation] {
         HealthOperations.all + FoundationOperations.all + ProviderOperations.all + LibraryOperations.all + GenerationOperations.all
-            + SpendOperations.all + AlertOperations.all + TeamOperations.all
+            + SpendOperations.all + AlertOperations.all + TeamOperations.all + EventOperations.all + PosterOperations.all
     }
 
     public static func build(version: String = ReelbaseVersion.current) -> JSONValue {
@@ -62,7 +65,8 @@ public enum OpenAPIDocument {
                 "operationId": .string(operation.method.lowercased() + operation.path.replacingOccurrences(of: "/", with: "_")),
                 "responses": .object(Dictionary(uniqueKeysWithValues: (operation.responses.merging(operation.isPublic ? [:] : [401: "Unauthenticated"]) { a, _ in a })
                     .map { (String($0.key), JSONValue.object(["description": .string($0.value),
-                        "content": $0.key >= 400 ? ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]] : .object([:])])) })),
+                        "content": $0.key >= 400 ? ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
+                            : $0.key == 200 && operation.streamContentType != nil ? .object([operation.streamContentType!: ["schema": Schema.string]]) : .object([:])])) })),
             ]
             var parameters: [JSONValue] = pathParameters(operation.path).map {
                 ["name": .string($0), "in": "path", "required": true, "schema": Schema.string]

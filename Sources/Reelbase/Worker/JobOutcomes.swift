@@ -9,6 +9,8 @@ struct JobOutcomes: Sendable {
     let db: PostgresClient
     let audit: AuditRepository
     let credits: CreditRepository
+    /// Follow-up work enqueued with a success (the poster frame).
+    let jobs: JobQueue
     let logger: Logger
     var ledger: SpendLedger { SpendLedger(logger: logger) }
 
@@ -119,6 +121,7 @@ struct JobOutcomes: Sendable {
                     "The \(job.provider) account reported a cost of \(reported) USD for generation \(job.id), outside 0 to 10 times its estimate of \(job.estimate) USD. The estimate was booked; check the provider's bill.", on: conn)
             }
             if let observation { try await credits.record(observation, team: job.teamID, account: job.accountID, generation: job.id, on: conn) }
+            try await jobs.enqueue(ExtractPoster.self, .init(team: job.teamID, generation: job.id, video: video.id), team: job.teamID, on: conn)
             return true
         }
     }

@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One change to a generation, as `GET /events` streams it.
+struct GenerationEvent: Codable, Sendable {
+    let id: Int64
+    let generation_id: UUID
+    let campaign_id: UUID?
+    let status: String
+    let has_poster: Bool
+    let at: Date
+}
+
+/// Reads the `generation_events` log the database trigger writes, always scoped by team.
+struct GenerationEventRepository: Sendable {
+    let db: PostgresClient
+    let logger: Logger
+
+    /// The team's newest event id (0 when none): a stream without Last-Event-ID starts here.
+    func latestID(team: UUID) async throws -> Int64 {
+        let rows = try await db.query("SELECT coalesce(max(id), 0)::int8 FROM generation_events WHERE team_id = \(team)", logger: logger)
+        return try await rows.decode(Int64.self).firstElement() ?? 0
+    }
+
+    func after(_ id: Int64, team: UUID, limit: Int = 500) async throws -> [GenerationEvent] {
+        let rows = try await db.query("""
+            SELECT id, generation_id, campaign_id, status, has_poster, at FROM generation_events
+            WHERE team_id = \(team) AND id > \(id) ORDER BY id LIMIT \(limit)
+            """, logger: logger)
+        return try await rows.decode((Int64, UUID, UUID?, String, Bool, Date).self).reduce(into: []) {
+            $0.append(GenerationEvent(id: $1.0, generation_id: $1.1, campaign_id: $1.2, status: $1.3, has_poster: $1.4, at: $1.5))
+        }
+    }
+}
