@@ -17,7 +17,7 @@ import Testing
 
     @Test func everyResponseCarriesTheSecurityHeaders() async throws {
         try await TestEnv.withApp { client in
-            for (path, status) in [("/", HTTPResponse.Status.ok), ("/app.js", .ok), ("/healthz", .ok), ("/api/v1/me", .unauthorized),
+            for (path, status) in [("/", HTTPResponse.Status.ok), ("/js/main.js", .ok), ("/healthz", .ok), ("/api/v1/me", .unauthorized),
                                    ("/api/v1/no-such-route", .notFound), ("/api/v1/openapi.json", .ok)] {
                 let response = try await client.call(path, key: nil)
                 #expect(response.status == status, "\(path)")

@@ -12,7 +12,7 @@ import Testing
     @Test func aTeamSeesOnlyItsOwnChangesLiveAndResumesWhereItLeftOff() async throws {
         let a = try await TestEnv.makeTeam(), b = try await TestEnv.makeTeam()
         MetricsSetup.bootstrap()
-        let app = try await buildApplication(try TestEnv.config(), logger: TestEnv.logger)
+        let app = try await buildApplication(TestEnv.allowingSimulator(try TestEnv.config()), logger: TestEnv.logger)
         try await app.test(.live) { client in
             let port = try #require(client.port)
             for team in [a, b] { try await addAccount(client, team) }

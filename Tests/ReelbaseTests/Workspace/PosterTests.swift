@@ -45,10 +45,7 @@ import Testing
             #expect(listed?.first?["poster_url"] as? String == posterURL)
 
             // Another team's key, and an id that does not exist, answer the same 404.
-            let other = try await h.sql { db, logger in
-                try await TeamAdmin.create(db: db, config: h.config, logger: logger, name: "Other", ownerEmail: "other@example.com", ownerPassword: "correct horse battery")
-            }
-            let otherKey = try #require(try JSONSerialization.jsonObject(with: Data(other.utf8)) as? [String: Any])["api_key"] as? String
+            let otherKey = try await TestEnv.makeTeam("Other", config: h.config, ownerEmail: "other@example.com").api_key
             let foreign = try await h.client.call("/api/v1/generations/\(id)/poster", key: otherKey)
             let missing = try await h.client.call("/api/v1/generations/\(UUID())/poster", key: h.team.api_key)
             #expect(foreign.status == .notFound && missing.status == .notFound)
