@@ -53,7 +53,7 @@ enum GenerationOperations {
                                  403: "Viewers cannot spend", 422: "Invalid (every problem listed)"]),
         APIOperation("GET", "/api/v1/generations", "List generations, newest first", tag: "generations",
                      query: [.uuid("campaign_id"), .oneOf("status", GenerationState.allCases.map(\.rawValue)), "model", .uuid("prompt_id"), .uuid("asset_id"),
-                             .integer("seed", Int64.min...Int64.max), .uuid("seed_id"), .dateTime("since"), .dateTime("until")] + QueryParameter.page,
+                             .integer("seed", 0...4_294_967_295), .uuid("seed_id"), .dateTime("since"), .dateTime("until")] + QueryParameter.page,
                      returns: Schema.page(of: generation)),
         APIOperation("POST", "/api/v1/generations/batch", "Prompt versions × seeds × parameter variants, all or nothing (?dry_run=true to only count and estimate)", tag: "generations",
                      body: Schema.object(["base": input, "prompt_versions": Schema.array(Schema.integer(1...1_000_000), max: 500),
