@@ -1,9 +1,16 @@
+import ReelbaseCore
+
 /// Documentation of the generation routes.
 enum GenerationOperations {
+    static let catalog = ModelCatalog.standard().models
+    /// A catalog id (`segmind/veo-3.1-fast`) or a model's short name (`veo-3.1-fast`).
+    static let model = Schema.oneOf(Array(Set(catalog.map(\.id) + catalog.map(\.displayName))).sorted())
+    static let duration: JSONValue = ["type": "integer", "enum": .array(Set(catalog.flatMap(\.durations)).sorted().map { .number(Double($0)) })]
+    static let aspectRatio = Schema.oneOf(Set(catalog.flatMap(\.aspectRatios)).sorted())
     static let input = Schema.object([
-        "provider": Schema.oneOf(["segmind", "aimlapi"]), "model": Schema.string(min: 1, max: 200), "prompt": Schema.string(max: 20_000),
+        "provider": Schema.oneOf(["segmind", "aimlapi"]), "model": model, "prompt": Schema.string(max: 20_000),
         "prompt_id": Schema.uuid, "version": Schema.integer(1...1_000_000), "label": Schema.string(max: 63), "variables": Schema.map(Schema.string),
-        "duration": Schema.integer(1...60), "resolution": Schema.oneOf(["720p", "1080p"]), "aspect_ratio": Schema.string(max: 10),
+        "duration": duration, "resolution": Schema.oneOf(["720p", "1080p"]), "aspect_ratio": aspectRatio,
         "generate_audio": Schema.boolean, "negative_prompt": Schema.string(max: 20_000), "fps": Schema.integer(1...120),
         "person_generation": Schema.oneOf(["dont_allow", "allow_adult"]), "seed": Schema.integer(0...4_294_967_295), "seed_id": Schema.uuid,
         "first_frame_asset_id": Schema.uuid, "last_frame_asset_id": Schema.uuid, "reference_asset_ids": Schema.array(Schema.uuid, max: 3),
@@ -42,7 +49,7 @@ enum GenerationOperations {
         "generations": Schema.nullable(Schema.array(accepted)),
     ])
     static let variant = Schema.object([
-        "duration": Schema.integer(1...60), "resolution": Schema.oneOf(["720p", "1080p"]), "aspect_ratio": Schema.string(max: 10),
+        "duration": duration, "resolution": Schema.oneOf(["720p", "1080p"]), "aspect_ratio": aspectRatio,
         "generate_audio": Schema.boolean, "fps": Schema.integer(1...120), "negative_prompt": Schema.string(max: 20_000),
     ])
 
