@@ -81,7 +81,8 @@ def lists(c, lib_a, key_b, doc, seen):
 
 def secrets_seen(c, secrets, texts):
     """Log lines of every replica and every answer fetched here, searched for each secret."""
-    logs = glob.glob(f"/tmp/bench-chaos-*-{os.getpid()}.log")
+    # Reelbase's replicas only: the simulator stands in for the provider, which must see the key.
+    logs = glob.glob(f"/tmp/bench-chaos-serve-{os.getpid()}.log") + glob.glob(f"/tmp/bench-chaos-w*-{os.getpid()}.log")
     lines = hits = 0
     notes = []
     for path in logs:
