@@ -228,18 +228,22 @@ def sigterm(c):
     billed = sim_stats(c.sim)["completed"]
     sim_faults(c.sim, {"route": "submit", "fault": "slow", "delay_seconds": 0.5})
     prompt = c.queue(N, "sigterm")
-    time.sleep(0.8)
+    deadline = time.time() + 15
+    while c.count(f"prompt_text = '{prompt}' AND state = 'submitting'") == 0 and time.time() < deadline:
+        time.sleep(0.05)
+    in_flight = c.count(f"prompt_text = '{prompt}' AND state IN ('submitting', 'submitted')")
     began = time.time()
     procs = c.replicas()
     for p in procs:
         p.send_signal(signal.SIGTERM)
-    slowest = 0.0
-    for p in procs:
+    exits = []
+    for name, p in zip(("serve", "worker 1", "worker 2"), procs):
         try:
-            p.wait(timeout=35)
+            p.wait(timeout=max(1, 35 - (time.time() - began)))
         except subprocess.TimeoutExpired:
             p.kill()
-        slowest = max(slowest, time.time() - began)
+        exits.append(f"{name} {time.time() - began:.1f} s")
+    slowest = time.time() - began
     submitting = c.count(f"prompt_text = '{prompt}' AND state = 'submitting'")
     unknown = c.count(f"prompt_text = '{prompt}' AND state = 'submit_unknown'")
     clear_faults(c.sim)
@@ -248,7 +252,7 @@ def sigterm(c):
     lost, dup, leaked = c.verdict(prompt, N, billed)
     late = 1 if slowest > 30 else 0
     report("SIGTERM with work in flight", f"{N} generations, SIGTERM to all three replicas during slowed submits", lost, dup,
-           leaked + submitting + unknown + late, f"slowest replica exited in {slowest:.1f} s; left submitting {submitting}, submit_unknown {unknown}")
+           leaked + submitting + unknown + late, f"in flight at SIGTERM {in_flight}; exited: {', '.join(exits)}; left submitting {submitting}, submit_unknown {unknown}")
 
 
 def clear_faults(sim):
