@@ -48,7 +48,7 @@ eval "$(python3 "$here/seed_ids.py" "$url" "$REELBASE_KEY")"
 team_id="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["team_id"])' "$team")"
 export CONTRACT_ALERT="$(psql "$DATABASE_URL" -tAc "INSERT INTO alerts (team_id, account_key, kind, message) VALUES ('$team_id', '$CONTRACT_ACCOUNT', 'auth', 'contract') RETURNING id" | head -1)"
 
-cd "$here"
+cd "$work"  # schemathesis and hypothesis keep their caches in the working directory
 status=0
 "$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run "$url/api/v1/openapi.json" \
     --url "$url" --max-examples "${CONTRACT_EXAMPLES:-10}" --seed "${CONTRACT_RANDOM_SEED:-1}" \
