@@ -13,7 +13,7 @@ import chaos_probes
 
 SMALL = os.environ.get("CHAOS_SMALL") == "1"
 N = 8 if SMALL else 24
-OUTAGE = 12 if SMALL else 60
+OUTAGE = 8 if SMALL else 60
 LEASE = 3
 
 
@@ -178,7 +178,7 @@ def rate_limit_storm(c):
 
 def server_error_storm(c):
     billed = sim_stats(c.sim)["completed"]
-    storm = 10
+    storm = 5 if SMALL else 10
     before = sim_stats(c.sim)
     sim_faults(c.sim, [{"route": "submit", "fault": "500"}, {"route": "status", "fault": "502"}])
     prompt = c.queue(N, "5xx")
