@@ -111,6 +111,45 @@ def team_with_account(binary, env, server_url, sim_url, concurrency=100):
     return key
 
 
+def png(shade):
+    """A valid 2×2 RGB PNG; `shade` makes distinct bytes (one asset per distinct content)."""
+    import struct, zlib
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes([shade, 0, 0]) * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def upload_png(url, key, shade, query=""):
+    req = urllib.request.Request(url + "/api/v1/assets" + query, data=png(shade), method="POST",
+                                 headers={"Authorization": f"Bearer {key}", "Content-Type": "image/png"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read())
+
+
+def library(url, key, shade=10):
+    """One of each object a team owns (and spares to delete), by name: what id routes act on."""
+    campaign = api(url, "/api/v1/campaigns", key, "POST", {"name": "Launch", "budget_usd": 1000, "tags": ["launch"]})
+    prompt = api(url, "/api/v1/prompts", key, "POST", {"name": "Kite", "text": "a red kite over a {{sea}} sea", "campaign_id": campaign["id"]})
+    api(url, f"/api/v1/prompts/{prompt['id']}/versions", key, "POST", {"text": "a blue kite over a {{sea}} sea"})
+    api(url, f"/api/v1/prompts/{prompt['id']}/labels/production", key, "PUT", {"version": 1})
+    asset = upload_png(url, key, shade, "?role=first_frame")
+    spare_asset = upload_png(url, key, shade + 1)
+    seed = api(url, "/api/v1/seeds", key, "POST", {"value": 42, "note": "calm sea", "campaign_id": campaign["id"]})
+    spare_seed = api(url, "/api/v1/seeds", key, "POST", {"value": 7})
+    account = api(url, "/api/v1/provider-accounts", key, "POST", {"provider": "segmind", "name": "library", "api_key": f"library-key-{shade}-123456",
+                                                                 "base_url": "http://127.0.0.1:9"})
+    spare_account = api(url, "/api/v1/provider-accounts", key, "POST", {"provider": "aimlapi", "name": "spare", "api_key": f"spare-key-{shade}-123456"})
+    spare_key = api(url, "/api/v1/api-keys", key, "POST", {"name": "spare", "role": "viewer"})
+    generation = api(url, "/api/v1/generations", key, "POST", {"model": "veo-3.1-fast", "prompt": "a red kite over a grey sea", "duration": 4,
+                                                               "seed": 42, "campaign_id": campaign["id"]})
+    return {"CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
+            "SPARE_ASSET": spare_asset["id"], "SEED": seed["id"], "SPARE_SEED": spare_seed["id"], "GENERATION": generation["id"],
+            "ACCOUNT": account["id"], "SPARE_ACCOUNT": spare_account["id"], "SPARE_KEY": spare_key["api_key"]["id"],
+            "secrets": [spare_key["key"], f"library-key-{shade}-123456", f"spare-key-{shade}-123456"]}
+
+
 def sql(database_url, query):
     return sh("psql", database_url, "-tAc", query)
 

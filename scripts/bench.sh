@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench` / `make crash-test`: PostgreSQL, the SDK venv (for the polling comparison), then Benchmarks/.
+# `make bench` / `make crash-test` / `make chaos`: PostgreSQL, the SDK venv (for the polling comparison), then Benchmarks/.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -10,4 +10,5 @@ if ! "$venv/bin/python" -c 'import segmind' 2>/dev/null; then
 fi
 cd Benchmarks
 if [ "${1:-}" = crash ]; then exec python3 crash_test.py; fi
+if [ "${1:-}" = chaos ]; then exec python3 chaos.py; fi
 exec python3 bench.py

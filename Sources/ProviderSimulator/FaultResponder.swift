@@ -22,6 +22,13 @@ enum FaultResponder {
         case .connectionReset:
             await context.dropConnection()
             return Response(status: .internalServerError)
+        case .truncated:
+            let announced = 64 * 1024
+            return Response(status: .ok, headers: [.contentType: "video/mp4"],
+                            body: ResponseBody(contentLength: announced) { writer in
+                                try await writer.write(ByteBuffer(repeating: 0, count: announced / 2))
+                                await context.dropConnection()
+                            })
         case .badGateway:
             return Reply.html(.badGateway)
         case .gatewayTimeout:

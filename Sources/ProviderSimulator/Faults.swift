@@ -31,6 +31,9 @@ public enum FaultKind: String, Codable, Sendable, Hashable {
     case connectionReset = "reset"
     /// Wait `delay_seconds` more, then answer normally.
     case slow
+    /// 200 announcing a 64 KiB body, half of it sent, then the connection closed: a download
+    /// cut half-way.
+    case truncated = "truncate"
 }
 
 /// One fault to inject. JSON (for `POST /_sim/faults`):

@@ -57,6 +57,20 @@ import Testing
         }
     }
 
+    @Test func truncateCutsTheDownloadHalfWay() async throws {
+        try await withSimulator { sim, http in
+            await sim.setFaults([FaultRule(route: .result, fault: .truncated, count: 1)])
+            // The client was promised 64 KiB and got half before the connection closed.
+            await #expect(throws: (any Error).self) {
+                _ = try await http.segmind(.get, "/files/any.mp4")
+            }
+            #expect(await sim.stats().faultsInjected == 1)
+            // count 1: the next download is answered normally (here: no such file)
+            let next = try await http.segmind(.get, "/files/any.mp4")
+            #expect(next.status == .notFound)
+        }
+    }
+
     @Test func resetAfterProcessingBillsTheLostAnswer() async throws {
         try await withSimulator { sim, http in
             await sim.setFaults([FaultRule(route: .submit, fault: .connectionReset, count: 1, afterProcessing: true)])

@@ -1,59 +1,75 @@
 import Foundation
 
 /// One documented operation. Each feature lists its own in `<Feature>+OpenAPI.swift`;
-/// a test fails when the router has a route that no list documents.
+/// a test fails when the router has a route that no list documents, or a JSON success answer
+/// without a schema (`returns`).
 public struct APIOperation: Sendable {
     public let method: String
     /// OpenAPI-style path, e.g. `/api/v1/api-keys/{id}`.
     public let path: String
     public let summary: String
     public let tag: String
+    /// The JSON request body (see `Schema.object`); `bodyContent` instead for other media types.
     public var requestBody: JSONValue?
-    public var queryParameters: [String]
+    public var bodyContent: [String: JSONValue]?
+    public var queryParameters: [QueryParameter]
+    /// The JSON body of every 2xx answer except 204 (see `Schema.record`, `Schema.page`).
+    public var returns: JSONValue?
+    /// Media types of the 2xx answers: JSON by default; e.g. `video/mp4` for bytes.
+    public var produces: [String]
     public var responses: [Int: String]
+    /// Statuses whose body is not the usual one (e.g. a 503 that still answers `returns`' shape).
+    public var bodies: [Int: JSONValue]
     public var isPublic: Bool
-    /// The 200 answer's media type when it is not JSON (an event stream, an image).
-    public var streamContentType: String?
 
-    public init(_ method: String, _ path: String, _ summary: String, tag: String, body: JSONValue? = nil,
-                query: [String] = [], responses: [Int: String] = [200: "OK"], isPublic: Bool = false, streamContentType: String? = nil) {
-        self.streamContentType = streamContentType
+    public init(_ method: String, _ path: String, _ summary: String, tag: String, body: JSONValue? = nil, bodyContent: [String: JSONValue]? = nil,
+                query: [QueryParameter] = [], returns: JSONValue? = nil, produces: [String] = ["application/json"],
+                responses: [Int: String] = [200: "OK"], bodies: [Int: JSONValue] = [:], isPublic: Bool = false) {
         self.method = method
         self.path = path
         self.summary = summary
         self.tag = tag
         self.requestBody = body
+        self.bodyContent = bodyContent
         self.queryParameters = query
+        self.returns = returns
+        self.produces = produces
         self.responses = responses
+        self.bodies = bodies
         self.isPublic = isPublic
     }
-}
 
-/// Small JSON-schema helpers so operation lists stay readable.
-public enum Schema {
-    public static func object(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
-        .object(["type": "object", "properties": .object(properties), "required": .array(required.map { .string($0) })])
+    /// Every status this operation can answer: the listed ones plus those every route of its
+    /// kind shares (401 behind auth, 400 for bad query or body, 404 for an unknown id).
+    var allResponses: [Int: String] {
+        var all = responses
+        if !isPublic { all[401] = all[401] ?? "Unauthenticated" }
+        if requestBody != nil || bodyContent != nil || !queryParameters.isEmpty { all[400] = all[400] ?? "Malformed request" }
+        if requestBody != nil {
+            all[415] = all[415] ?? "Not JSON"
+            all[422] = all[422] ?? "Invalid fields"
+        }
+        if path.contains("{") { all[404] = all[404] ?? "Not found in this team" }
+        return all
     }
-    public static let string: JSONValue = ["type": "string"]
-    public static let uuid: JSONValue = ["type": "string", "format": "uuid"]
-    public static let integer: JSONValue = ["type": "integer"]
-    public static let number: JSONValue = ["type": "number"]
-    public static let boolean: JSONValue = ["type": "boolean"]
-    /// A USD amount (Money): a JSON number or a plain decimal string, at most 6 decimals.
-    public static let money: JSONValue = [
-        "description": "USD, at most 6 decimals; a JSON number or a decimal string like \"12.50\" (nothing else in the string)",
-        "oneOf": [["type": "number", "minimum": 0], ["type": "string", "pattern": "^[0-9]{1,12}(\\.[0-9]{1,6})?$"]],
-    ]
-    public static let anyObject: JSONValue = ["type": "object"]
-    public static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
-    public static func oneOf(_ values: [String]) -> JSONValue { .object(["type": "string", "enum": .array(values.map { .string($0) })]) }
+
+    /// The documented body of an answer with this status.
+    func content(for status: Int) -> JSONValue {
+        if let schema = bodies[status] { return ["application/json": ["schema": schema]] }
+        if status >= 400 { return ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]] }
+        if status == 204 || status == 304 { return [:] }
+        return .object(Dictionary(uniqueKeysWithValues: produces.map { media in
+            let schema = media.hasPrefix("application/json") ? (returns ?? Schema.anyValue) : ["type": "string", "format": "binary"]
+            return (media, ["schema": schema])
+        }))
+    }
 }
 
 public enum OpenAPIDocument {
     /// Every feature's operations; add a feature's list here when it adds routes.
     public static var operations: [APIOperation] {
         HealthOperations.all + FoundationOperations.all + ProviderOperations.all + LibraryOperations.all + GenerationOperations.all
-            + SpendOperations.all + AlertOperations.all + TeamOperations.all + EventOperations.all + PosterOperations.all
+            + SpendOperations.all + AlertOperations.all + TeamOperations.all
     }
 
     public static func build(version: String = ReelbaseVersion.current) -> JSONValue {
@@ -63,18 +79,17 @@ public enum OpenAPIDocument {
                 "summary": .string(operation.summary),
                 "tags": [.string(operation.tag)],
                 "operationId": .string(operation.method.lowercased() + operation.path.replacingOccurrences(of: "/", with: "_")),
-                "responses": .object(Dictionary(uniqueKeysWithValues: (operation.responses.merging(operation.isPublic ? [:] : [401: "Unauthenticated"]) { a, _ in a })
-                    .map { (String($0.key), JSONValue.object(["description": .string($0.value),
-                        "content": $0.key >= 400 ? ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
-                            : $0.key == 200 && operation.streamContentType != nil ? .object([operation.streamContentType!: ["schema": Schema.string]]) : .object([:])])) })),
+                "responses": .object(Dictionary(uniqueKeysWithValues: operation.allResponses.map {
+                    (String($0.key), ["description": .string($0.value), "content": operation.content(for: $0.key)])
+                })),
             ]
             var parameters: [JSONValue] = pathParameters(operation.path).map {
-                ["name": .string($0), "in": "path", "required": true, "schema": Schema.string]
+                ["name": .string($0), "in": "path", "required": true, "schema": $0 == "id" ? Schema.uuid : Schema.string(min: 1, max: 200)]
             }
-            parameters += operation.queryParameters.map { ["name": .string($0), "in": "query", "required": false, "schema": Schema.string] }
+            parameters += operation.queryParameters.map { ["name": .string($0.name), "in": "query", "required": false, "schema": $0.schema] }
             if !parameters.isEmpty { entry["parameters"] = .array(parameters) }
-            if let body = operation.requestBody {
-                entry["requestBody"] = ["required": true, "content": ["application/json": .object(["schema": body])]]
+            if let content = operation.bodyContent ?? operation.requestBody.map({ ["application/json": $0] }) {
+                entry["requestBody"] = ["required": true, "content": .object(content.mapValues { ["schema": $0] })]
             }
             if operation.isPublic { entry["security"] = .array([]) }
             paths[operation.path, default: [:]][operation.method.lowercased()] = .object(entry)
@@ -92,7 +107,7 @@ public enum OpenAPIDocument {
                     "session": ["type": "apiKey", "in": "cookie", "name": "reelbase_session"],
                 ],
                 "schemas": [
-                    "Error": Schema.object(["error": Schema.object(["code": Schema.string, "message": Schema.string, "details": Schema.anyObject, "request_id": Schema.string], required: ["code", "message"])], required: ["error"]),
+                    "Error": Schema.record(["error": Schema.record(["code": Schema.string, "message": Schema.string, "details": Schema.nullable(Schema.anyValue), "request_id": Schema.string])]),
                 ],
             ],
         ]

@@ -24,6 +24,6 @@ struct PosterController {
 enum PosterOperations {
     static let all: [APIOperation] = [
         APIOperation("GET", "/api/v1/generations/{id}/poster", "The take's poster frame (JPEG, made with ffmpeg after the video is archived)",
-                     tag: "generations", responses: [200: "The poster", 404: "No poster (yet, or no ffmpeg)"], streamContentType: "image/jpeg"),
+                     tag: "generations", produces: ["image/jpeg"], responses: [200: "The poster", 404: "No poster (yet, or no ffmpeg)"]),
     ]
 }
