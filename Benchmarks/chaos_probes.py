@@ -6,7 +6,8 @@ from harness import *
 
 # Which of team A's objects an id route acts on, by the path segment after /api/v1/.
 RESOURCE = {"campaigns": "CAMPAIGN", "prompts": "PROMPT", "prompt-versions": "PROMPT_VERSION", "assets": "ASSET", "seeds": "SEED",
-            "generations": "GENERATION", "provider-accounts": "ACCOUNT", "api-keys": "SPARE_KEY", "alerts": "ALERT"}
+            "generations": "GENERATION", "provider-accounts": "ACCOUNT", "api-keys": "SPARE_KEY", "alerts": "ALERT",
+            "members": "MEMBER"}
 # Query filters that take an id, and the object of A's to try them with.
 FILTERS = {"campaign_id": "CAMPAIGN", "prompt_id": "PROMPT", "prompt_version_id": "PROMPT_VERSION", "asset_id": "ASSET",
            "seed_id": "SEED", "account_id": "ACCOUNT"}
@@ -53,7 +54,7 @@ def cross_team(c, lib_a, key_b, doc, seen):
                 notes.append(f"{method.upper()} {path}: A's id {theirs[:2]}, random {random_id[:2]}")
     for name, ident in lib_a.items():
         resource = next((r for r, n in RESOURCE.items() if n == name), None)
-        if resource and resource not in ("api-keys", "alerts") and call(c.server, "GET", f"/api/v1/{resource}/{ident}", c.key)[0] != 200:
+        if resource and resource not in ("api-keys", "alerts", "members") and call(c.server, "GET", f"/api/v1/{resource}/{ident}", c.key)[0] != 200:
             mismatches += 1
             notes.append(f"A's {resource} {ident} is gone after team B's probes")
     return probes, mismatches, notes

@@ -142,11 +142,14 @@ def library(url, key, shade=10):
                                                                  "base_url": "http://127.0.0.1:9"})
     spare_account = api(url, "/api/v1/provider-accounts", key, "POST", {"provider": "aimlapi", "name": "spare", "api_key": f"spare-key-{shade}-123456"})
     spare_key = api(url, "/api/v1/api-keys", key, "POST", {"name": "spare", "role": "viewer"})
+    member = api(url, "/api/v1/members", key, "POST", {"email": f"member-{shade}@example.com", "role": "viewer"})
+    spare_member = api(url, "/api/v1/members", key, "POST", {"email": f"spare-{shade}@example.com", "role": "viewer"})
     generation = api(url, "/api/v1/generations", key, "POST", {"model": "veo-3.1-fast", "prompt": "a red kite over a grey sea", "duration": 4,
                                                                "seed": 42, "campaign_id": campaign["id"]})
     return {"CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
             "SPARE_ASSET": spare_asset["id"], "SEED": seed["id"], "SPARE_SEED": spare_seed["id"], "GENERATION": generation["id"],
             "ACCOUNT": account["id"], "SPARE_ACCOUNT": spare_account["id"], "SPARE_KEY": spare_key["api_key"]["id"],
+            "MEMBER": member["member"]["user_id"], "SPARE_MEMBER": spare_member["member"]["user_id"],
             "secrets": [spare_key["key"], f"library-key-{shade}-123456", f"spare-key-{shade}-123456"]}
 
 

@@ -86,7 +86,9 @@ class Run:
             pass
 
     def wait(self, condition, seconds=20, message=""):
-        return WebDriverWait(self.driver, seconds, poll_frequency=0.2).until(lambda d: condition(d), message)
+        # Views re-render on live updates, so an element found a moment ago may be gone: look again.
+        return WebDriverWait(self.driver, seconds, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException]) \
+            .until(lambda d: condition(d), message)
 
     def css(self, selector, root=None):
         return (root or self.driver).find_elements(By.CSS_SELECTOR, selector)

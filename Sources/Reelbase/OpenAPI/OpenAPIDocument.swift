@@ -59,7 +59,8 @@ public struct APIOperation: Sendable {
         if status >= 400 { return ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]] }
         if status == 204 || status == 304 { return [:] }
         return .object(Dictionary(uniqueKeysWithValues: produces.map { media in
-            let schema = media.hasPrefix("application/json") ? (returns ?? Schema.anyValue) : ["type": "string", "format": "binary"]
+            let schema = media.hasPrefix("application/json") ? (returns ?? Schema.anyValue)
+                : media == "text/event-stream" ? Schema.serverSentEvent : ["type": "string", "format": "binary"]
             return (media, ["schema": schema])
         }))
     }

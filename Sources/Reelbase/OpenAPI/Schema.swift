@@ -45,6 +45,12 @@ public enum Schema {
 
     public static func oneOf(_ values: [String]) -> JSONValue { .object(["type": "string", "enum": .array(values.map { .string($0) })]) }
 
+    /// One event of a `text/event-stream`, as its fields (`data` is the JSON text of the payload).
+    public static let serverSentEvent: JSONValue = [
+        "type": "object",
+        "properties": ["id": ["type": "string"], "event": ["type": "string"], "data": ["type": "string"], "retry": ["type": "integer"]],
+    ]
+
     /// A string map (e.g. label name → version number).
     public static func map(_ values: JSONValue) -> JSONValue { ["type": "object", "additionalProperties": values] }
 
