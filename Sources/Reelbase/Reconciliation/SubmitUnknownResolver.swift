@@ -70,7 +70,9 @@ public struct SubmitUnknownResolver: Sendable {
             if case .notApplicable = outcome { try await generations.release(held) }
             return outcome
         } catch {
-            try? await generations.release(held)
+            // Not cancelled with us (a worker stopping): the row is given back at once.
+            let generations = generations
+            await Task { try? await generations.release(held) }.value
             throw error
         }
     }

@@ -96,6 +96,9 @@ import Testing
             return
         }
         #expect(candidates == [rewritten])
+        // Before the window has settled it may still be claimed by the job it belongs to (a batch shares its prompt).
+        #expect(decide([rewritten], now: Self.settled.addingTimeInterval(-1)) == .lookAgain(at: Self.settled))
+        #expect(decide([rewritten], claimed: ["r-rewritten"]) == .requeue)
         // No timestamp or no model: it could be in the window, so a matching body is adopted.
         let undated = entry("r-undated", model: nil, at: nil)
         #expect(decide([undated]) == .adopt(undated))
