@@ -112,7 +112,7 @@ def main(binary=None):
     print(f"  rows in the database      {total}")
     print(f"  final states              {states}")
     print(f"  lost (not settled)        {N - settled}")
-    print(f"  submit POSTs              {stats['submits']}  ({stats['submits'] / N:.3f} per generation)")
+    print(f"  submit POSTs              {stats['submits']}  ({stats['submits'] / (N + 20):.3f} per generation, the 20 of the SIGTERM step included)")
     print(f"  max POSTs for one body    {stats['max_per_body']}  (bodies sent twice: {resubmitted})")
     print(f"  went to submit_unknown    {ambiguous_total}; the sweep decided {decisions or '{}'} in {resolve_seconds:.0f} s")
     print(f"  left in submit_unknown    {unknown} of these; on Segmind accounts in all: {segmind_unknown}  (must be 0)")
