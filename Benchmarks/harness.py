@@ -64,11 +64,13 @@ def wait_http(url, timeout=120):
     raise RuntimeError(f"{url} did not come up")
 
 
-def start_simulator(binary, latency, video_bytes=None, name="sim"):
+def start_simulator(binary, latency, video_bytes=None, name="sim", history_lag=None):
     port = free_port()
     args = [binary, "provider-sim", "--port", str(port), "--latency", str(latency), "--balance", "1000000"]
     if video_bytes:
         args += ["--video-bytes", str(video_bytes)]
+    if history_lag is not None:
+        args += ["--history-lag", str(history_lag)]
     start(args, name=name)
     url = f"http://127.0.0.1:{port}"
     wait_http(url + "/_sim/stats")
@@ -97,17 +99,38 @@ def sim_stats(sim_url):
         return json.loads(r.read())
 
 
+def sim_history(sim_url, api_key):
+    """Every request the simulator's books hold for `api_key` (yesterday and today, UTC), one per
+    request id, read through the history API the Segmind SDK uses; costs as Decimal."""
+    import datetime, decimal
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    rows, page = {}, 1
+    while True:
+        query = f"?page={page}&per_page=100&from_date={today - datetime.timedelta(days=1)}&to_date={today}&sort_by=model_created&sort_order=asc"
+        req = urllib.request.Request(sim_url + "/inference-request/request-history" + query, headers={"x-api-key": api_key})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            body = json.loads(r.read(), parse_float=decimal.Decimal, parse_int=decimal.Decimal)
+        for row in body["data"]:
+            rows[row["request_id"]] = row
+        if page >= int(body["total_pages"]):
+            return list(rows.values())
+        page += 1
+
+
 def sim_faults(sim_url, rules):
     req = urllib.request.Request(sim_url + "/_sim/faults", data=json.dumps(rules).encode(), method="POST",
                                  headers={"Content-Type": "application/json"})
     urllib.request.urlopen(req).read()
 
 
+SIM_ACCOUNT_KEY = "bench-key-123456"
+
+
 def team_with_account(binary, env, server_url, sim_url, concurrency=100):
     line = sh(binary, "team", "create", "--name", "Bench", "--owner-email", f"bench{random.randint(0, 10**9)}@example.com", env=env)
     key = json.loads(line)["api_key"]
     api(server_url, "/api/v1/provider-accounts", key, "POST",
-        {"provider": "segmind", "name": "sim", "api_key": "bench-key-123456", "base_url": sim_url, "concurrency_limit": concurrency})
+        {"provider": "segmind", "name": "sim", "api_key": SIM_ACCOUNT_KEY, "base_url": sim_url, "concurrency_limit": concurrency})
     return key
 
 

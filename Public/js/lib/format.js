@@ -39,6 +39,7 @@ export function plainError(err) {
     invalid: "The provider refused the request's parameters.",
     content_policy: "The provider's content policy refused this prompt or image.",
     ambiguous: "We lost the provider's answer.",
+    needs_person: "The provider's request history could not settle it; a person decides.",
     transient: "A temporary problem at the provider.",
   };
   return `${kinds[err.kind] || err.kind}${err.message ? " — " + err.message : ""}`;

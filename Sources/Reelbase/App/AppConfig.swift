@@ -49,6 +49,10 @@ public struct AppConfig: Sendable {
     /// there; used to settle `submit_unknown` jobs on Segmind accounts.
     public var segmindHistoryURL: String
     public var segmindHistoryLagSeconds: Int
+    /// A Segmind `submit_unknown` job is looked up in that history this long after its POST
+    /// (`REELBASE_SUBMIT_UNKNOWN_SETTLE_SECONDS`), by a sweep every `submitUnknownSweepEvery`.
+    public var submitUnknownSettleSeconds: Int
+    public var submitUnknownSweepEvery: Duration = .seconds(30)
     /// No real provider key: run the built-in simulator and say so on every page.
     public var demoMode: Bool
 
@@ -211,6 +215,7 @@ public struct AppConfig: Sendable {
             aimlModelID: string("REELBASE_AIML_MODEL_ID", default: "google/veo-3.1-lite-generate-001"),
             segmindHistoryURL: string("REELBASE_SEGMIND_HISTORY_URL", default: SegmindHistoryClient.defaultURL),
             segmindHistoryLagSeconds: int("REELBASE_SEGMIND_HISTORY_LAG_SECONDS", default: 900, range: 0...86_400),
+            submitUnknownSettleSeconds: int("REELBASE_SUBMIT_UNKNOWN_SETTLE_SECONDS", default: 60, range: 0...86_400),
             demoMode: demoRaw == "on" || (demoRaw == "auto" && segmind == nil && aiml == nil)
         )
         if !problems.isEmpty { throw Invalid(problems: problems) }

@@ -10,12 +10,16 @@ extension JobRegistry {
         var registry = JobRegistry()
         registry.register(PruneExpiredRows(db: services.db, logger: services.logger))
         registry.register(ExtractPoster(posters: services.posters))
+        registry.register(ResolveSubmitUnknown(resolver: services.submitUnknown, settle: TimeInterval(services.config.submitUnknownSettleSeconds)))
         return registry
     }
 }
 
 extension PeriodicJob {
-    static let standard: [PeriodicJob] = [
-        PeriodicJob(PruneExpiredRows.self, every: .seconds(600), payload: .init()),
-    ]
+    static func standard(_ config: AppConfig) -> [PeriodicJob] {
+        [
+            PeriodicJob(PruneExpiredRows.self, every: .seconds(600), payload: .init()),
+            PeriodicJob(ResolveSubmitUnknown.self, every: config.submitUnknownSweepEvery, payload: .init()),
+        ]
+    }
 }

@@ -108,13 +108,16 @@ public enum SubmitUnknownMatcher {
         default:
             break
         }
+        let settled = policy.settledAt(for: submit)
         let lookalikes = open.filter { submit.sentBody.sharesPrompt(with: $0.requestBody) }
         if !lookalikes.isEmpty {
+            // A batch shares its prompt: another job's request (say, one still in submit_unknown
+            // itself) looks like ours until that job claims it. Decide once the window has settled.
+            guard now >= settled else { return .lookAgain(at: settled) }
             return .needsPerson(
                 reason: "no request has this exact body, but \(lookalikes.count) with the same prompt and model differ elsewhere",
                 candidates: lookalikes)
         }
-        let settled = policy.settledAt(for: submit)
         return now >= settled ? .requeue : .lookAgain(at: settled)
     }
 }

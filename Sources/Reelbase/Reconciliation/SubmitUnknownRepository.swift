@@ -11,6 +11,27 @@ struct SubmitUnknownRepository: Sendable {
     let logger: Logger
     var lease: Duration = .seconds(120)
 
+    /// `error_kind` of a `submit_unknown` job the history could not settle: the sweep leaves it
+    /// to a person. The worker writes its own kind each time a job (re)enters `submit_unknown`,
+    /// so a later POST of the same generation is looked up afresh.
+    static let needsPersonKind = "needs_person"
+
+    /// Segmind `submit_unknown` generations due for a look: their POST left at least `settle`
+    /// ago, no look is planned later (`next_attempt_at`, set by a "look again"), not left for a
+    /// person, not held. AI/ML keeps no history: its jobs are never selected.
+    func due(settle: TimeInterval, limit: Int) async throws -> [UUID] {
+        let rows = try await db.query("""
+            SELECT id FROM generations
+            WHERE state = \(GenerationState.submitUnknown) AND provider = \(ProviderAccount.segmind.rawValue)
+              AND provider_request_id IS NULL AND error_kind IS DISTINCT FROM \(Self.needsPersonKind)
+              AND next_attempt_at <= now() AND coalesce(post_started_at, updated_at) <= now() - \(settle) * interval '1 second'
+              AND (lease_token IS NULL OR lease_expires_at < now())
+            ORDER BY next_attempt_at, created_at
+            LIMIT \(limit)
+            """, logger: logger)
+        return try await rows.decode(UUID.self).reduce(into: []) { $0.append($1) }
+    }
+
     /// A `submit_unknown` generation held by this resolver.
     struct Held: Sendable {
         let id: UUID
@@ -83,17 +104,18 @@ struct SubmitUnknownRepository: Sendable {
     /// candidates) is written only when the reason changed, so periodic looks do not repeat it.
     func needsPerson(_ held: Held, reason: String, evidence: JSONValue) async throws -> Bool {
         try await decide(held, event: "generation.submit_needs_person", evidence: evidence, """
-            UPDATE generations SET error_message = \(reason), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
+            UPDATE generations SET error_kind = \(Self.needsPersonKind), error_message = \(reason), lease_token = NULL, lease_expires_at = NULL, updated_at = now()
             WHERE id = \(held.id) AND lease_token = \(held.leaseToken) AND state = \(GenerationState.submitUnknown)
-              AND error_message IS DISTINCT FROM \(reason)
+              AND (error_message IS DISTINCT FROM \(reason) OR error_kind IS DISTINCT FROM \(Self.needsPersonKind))
             RETURNING id
             """)
     }
 
-    /// Gives the row back without a decision (look again later, or nothing changed).
-    func release(_ held: Held) async throws {
+    /// Gives the row back without a decision; with `lookAgainAt`, the sweep skips it until then.
+    func release(_ held: Held, lookAgainAt: Date? = nil) async throws {
         try await db.query("""
-            UPDATE generations SET lease_token = NULL, lease_expires_at = NULL WHERE id = \(held.id) AND lease_token = \(held.leaseToken)
+            UPDATE generations SET lease_token = NULL, lease_expires_at = NULL, next_attempt_at = coalesce(\(lookAgainAt), next_attempt_at)
+            WHERE id = \(held.id) AND lease_token = \(held.leaseToken)
             """, logger: logger)
     }
 

@@ -6,7 +6,7 @@ import ReelbaseCore
 
 /// Settles one `submit_unknown` generation on a Segmind account from the provider's own books:
 /// looks its POST up in the request history and applies `SubmitUnknownMatcher`'s decision with
-/// fenced, audited writes. Meant to be called by a periodic job (not wired yet).
+/// fenced, audited writes. Built once in `Services`; the `resolve_submit_unknown` sweep calls it.
 public struct SubmitUnknownResolver: Sendable {
     let generations: SubmitUnknownRepository
     let accounts: ProviderAccountRepository
@@ -14,18 +14,23 @@ public struct SubmitUnknownResolver: Sendable {
     /// Builds the history reader for an account's key; injected so the caller decides which
     /// transport (e.g. an outbound guard) history look-ups go through.
     let historyClient: @Sendable (ProviderAPIKey) -> SegmindHistoryClient
+    /// The policy for an async (v2) POST, whose deadline is the ordinary request timeout.
     let policy: MatchPolicy
+    /// A sync (v1) POST holds the connection for the whole generation: its deadline is longer.
+    let synchronousSubmitTimeout: TimeInterval
     let logger: Logger
 
     init(
         generations: SubmitUnknownRepository, accounts: ProviderAccountRepository, catalog: ModelCatalog,
-        historyClient: @escaping @Sendable (ProviderAPIKey) -> SegmindHistoryClient, policy: MatchPolicy, logger: Logger
+        historyClient: @escaping @Sendable (ProviderAPIKey) -> SegmindHistoryClient, policy: MatchPolicy,
+        synchronousSubmitTimeout: TimeInterval = ProviderTimeouts().synchronousGeneration.seconds, logger: Logger
     ) {
         self.generations = generations
         self.accounts = accounts
         self.catalog = catalog
         self.historyClient = historyClient
         self.policy = policy
+        self.synchronousSubmitTimeout = synchronousSubmitTimeout
         self.logger = logger
     }
 
@@ -37,7 +42,7 @@ public struct SubmitUnknownResolver: Sendable {
         self.init(
             generations: SubmitUnknownRepository(db: db, audit: audit, logger: logger), accounts: accounts, catalog: catalog,
             historyClient: { key in SegmindHistoryClient(http: http, historyURL: historyURL, apiKey: key, options: options, logger: logger) },
-            policy: policy, logger: logger)
+            policy: policy, synchronousSubmitTimeout: max(policy.submitTimeout, options.timeouts.synchronousGeneration.seconds), logger: logger)
     }
 
     public enum Outcome: Sendable, Equatable {
@@ -61,11 +66,13 @@ public struct SubmitUnknownResolver: Sendable {
         }
         do {
             let outcome = try await settle(held, now: now)
-            if case .lookAgain = outcome { try await generations.release(held) }
+            if case .lookAgain(let at) = outcome { try await generations.release(held, lookAgainAt: at) }
             if case .notApplicable = outcome { try await generations.release(held) }
             return outcome
         } catch {
-            try? await generations.release(held)
+            // Not cancelled with us (a worker stopping): the row is given back at once.
+            let generations = generations
+            await Task { try? await generations.release(held) }.value
             throw error
         }
     }
@@ -81,6 +88,8 @@ public struct SubmitUnknownResolver: Sendable {
             return try await needsPerson(held, reason: "the provider account is gone: its history cannot be read", candidates: [], window: nil)
         }
         let submit = UnknownSubmit(model: model.providerModelID, sentBody: body, postedAt: postedAt)
+        var policy = self.policy
+        if credentials.api == .segmindV1 { policy.submitTimeout = max(policy.submitTimeout, synchronousSubmitTimeout) }
         let window = policy.window(for: submit)
         let lookedAt = now()
         let lookup: HistoryLookup
@@ -143,11 +152,10 @@ public struct SubmitUnknownResolver: Sendable {
 }
 
 extension MatchPolicy {
-    /// The policy the service runs with: the configured history lag, and the longest a POST may
-    /// take to reach the provider (the longest submit deadline: a wider window only adds candidates).
+    /// The policy the service runs with: the configured history lag, and the longest an async
+    /// (v2) POST may take to reach the provider, its request deadline. The resolver widens the
+    /// window to the synchronous deadline for v1 accounts.
     public init(config: AppConfig, timeouts: ProviderTimeouts = .init()) {
-        self.init(
-            historyLag: TimeInterval(config.segmindHistoryLagSeconds),
-            submitTimeout: max(timeouts.request, timeouts.synchronousGeneration).seconds)
+        self.init(historyLag: TimeInterval(config.segmindHistoryLagSeconds), submitTimeout: timeouts.request.seconds)
     }
 }

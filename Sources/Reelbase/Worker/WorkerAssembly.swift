@@ -15,6 +15,6 @@ func workerServices(_ s: Services) -> [any Service] {
         catalog: s.catalog, settings: settings, logger: s.logger)
     return [
         GenerationWorker(queue: queue, runner: runner, db: s.db, settings: settings, migrations: s.migrations, logger: s.logger),
-        JobWorker(queue: s.jobs, registry: .standard(s), periodic: PeriodicJob.standard, migrations: s.migrations, logger: s.logger),
+        JobWorker(queue: s.jobs, registry: .standard(s), periodic: PeriodicJob.standard(s.config), migrations: s.migrations, logger: s.logger),
     ]
 }

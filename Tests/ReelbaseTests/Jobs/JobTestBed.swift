@@ -36,7 +36,7 @@ struct JobTestBed: Sendable {
         registry.register(RecordedJob(runs: runs))
         registry.register(FailingJob(runs: runs))
         let queue = JobQueue(db: db, settings: settings, clock: clock, logger: TestEnv.logger)
-        return JobWorker(queue: queue, registry: registry, periodic: PeriodicJob.standard, migrations: nil, logger: TestEnv.logger)
+        return JobWorker(queue: queue, registry: registry, periodic: PeriodicJob.standard(services.config), migrations: nil, logger: TestEnv.logger)
     }
 
     /// The row as stored, decoded into its real types.

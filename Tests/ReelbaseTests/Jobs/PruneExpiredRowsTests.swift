@@ -40,15 +40,15 @@ import Testing
             #expect(try await bed.count("SELECT count(*)::int FROM idempotency_keys WHERE team_id = \(team.team_id)") == 1)
             #expect(try await bed.count("SELECT count(*)::int FROM sign_in_throttle WHERE email_key LIKE '%@example.com' AND ip LIKE '10.0.0.%'") == 2,
                     "an idle row goes; a recent one and a remembered success stay")
-            #expect(try await bed.count("SELECT count(*)::int FROM jobs WHERE state = \(JobState.succeeded)") == 1)
+            #expect(try await bed.count("SELECT count(*)::int FROM jobs WHERE kind = \(PruneExpiredRows.kind) AND state = \(JobState.succeeded)") == 1)
 
             // The next period gets its own run; a week later the finished ones are pruned too.
             bed.clock.advance(by: 600)
             try await worker.schedulePeriodic()
             #expect(try await bed.count("SELECT count(*)::int FROM jobs WHERE kind = \(PruneExpiredRows.kind)") == 2)
             bed.clock.advance(by: PruneExpiredRows.succeededJobRetention + 600)
-            #expect(try await worker.runOnce() == true)
-            #expect(try await bed.count("SELECT count(*)::int FROM jobs WHERE state = \(JobState.succeeded)") == 1,
+            while try await worker.runOnce() {}  // the other periodic kinds run too
+            #expect(try await bed.count("SELECT count(*)::int FROM jobs WHERE kind = \(PruneExpiredRows.kind) AND state = \(JobState.succeeded)") == 1,
                     "the week-old run was pruned; the one that just ran is kept")
         }
     }

@@ -26,6 +26,8 @@ struct PipelineHarness: Sendable {
         var concurrencyLimit = 4
         /// The team account's base URL when not the simulator (a fake provider).
         var baseURL: String?
+        /// Last changes to the app's configuration (e.g. a short sweep period).
+        var configure: @Sendable (inout AppConfig) -> Void = { _ in }
     }
 
     static func run(_ options: Options = .init(), _ body: @Sendable (PipelineHarness) async throws -> Void) async throws {
@@ -42,6 +44,8 @@ struct PipelineHarness: Sendable {
                 settings.worker.expectedDurationOverride = options.expectedSeconds
                 settings.worker.maxPollInterval = 0.5
                 settings.worker.shutdownGrace = .seconds(5)
+                settings.segmindHistoryURL = simulator.historyURL
+                options.configure(&settings)
                 let config = settings
                 let logger = Logger(label: "pipeline-test")
                 let team = try await TestEnv.makeTeam("Pipeline", config: config, ownerEmail: "owner@example.com")

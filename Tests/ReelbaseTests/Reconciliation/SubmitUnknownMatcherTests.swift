@@ -96,6 +96,9 @@ import Testing
             return
         }
         #expect(candidates == [rewritten])
+        // Before the window has settled it may still be claimed by the job it belongs to (a batch shares its prompt).
+        #expect(decide([rewritten], now: Self.settled.addingTimeInterval(-1)) == .lookAgain(at: Self.settled))
+        #expect(decide([rewritten], claimed: ["r-rewritten"]) == .requeue)
         // No timestamp or no model: it could be in the window, so a matching body is adopted.
         let undated = entry("r-undated", model: nil, at: nil)
         #expect(decide([undated]) == .adopt(undated))
@@ -113,16 +116,25 @@ import Testing
             "DATABASE_URL": "postgres://reelbase@127.0.0.1:5432/reelbase",
             "REELBASE_SECRET_KEY": "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXQ=",
             "REELBASE_SEGMIND_HISTORY_LAG_SECONDS": "1200",
+            "REELBASE_SUBMIT_UNKNOWN_SETTLE_SECONDS": "15",
         ])
+        #expect(config.submitUnknownSettleSeconds == 15)
         #expect(config.segmindHistoryURL == "https://api.spotprod.segmind.com/inference-request/request-history")
         let policy = MatchPolicy(config: config)
         #expect(policy.historyLag == 1200)
-        #expect(policy.submitTimeout == 300)  // the v1 deadline, the longest a POST may be on the wire
+        #expect(policy.submitTimeout == 30)  // the async (v2) deadline; the resolver widens it for v1 accounts
         #expect(throws: AppConfig.Invalid.self) {
             try AppConfig.fromEnvironment([
                 "DATABASE_URL": "postgres://reelbase@127.0.0.1:5432/reelbase",
                 "REELBASE_SECRET_KEY": "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXQ=",
                 "REELBASE_SEGMIND_HISTORY_LAG_SECONDS": "-5",
+            ])
+        }
+        #expect(throws: AppConfig.Invalid.self) {
+            try AppConfig.fromEnvironment([
+                "DATABASE_URL": "postgres://reelbase@127.0.0.1:5432/reelbase",
+                "REELBASE_SECRET_KEY": "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXQ=",
+                "REELBASE_SUBMIT_UNKNOWN_SETTLE_SECONDS": "soon",
             ])
         }
     }
