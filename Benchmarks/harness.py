@@ -39,7 +39,9 @@ def base_env(database_url, **extra):
     env.update({"DATABASE_URL": database_url, "REELBASE_SECRET_KEY": base64.b64encode(os.urandom(32)).decode(),
                 "REELBASE_DEMO": "off", "LOG_LEVEL": "warning", "REELBASE_BCRYPT_COST": "4",
                 # Team accounts point at the simulator on loopback: the operator allows it.
-                "REELBASE_ALLOW_PRIVATE_PROVIDER_HOSTS": "true", "REELBASE_OUTBOUND_HTTP_HOSTS": "127.0.0.1"})
+                "REELBASE_ALLOW_PRIVATE_PROVIDER_HOSTS": "true", "REELBASE_OUTBOUND_HTTP_HOSTS": "127.0.0.1",
+                # History look-ups never leave this machine; runs that use them name the simulator's.
+                "REELBASE_SEGMIND_HISTORY_URL": "http://127.0.0.1:9/inference-request/request-history"})
     env.update({k: str(v) for k, v in extra.items()})
     return env
 

@@ -28,6 +28,8 @@ enum TestEnv {
             "REELBASE_DB_POOL_SIZE": "4",
             "REELBASE_MIGRATIONS": root + "/migrations",
             "REELBASE_PUBLIC": root + "/Public",
+            // History look-ups never leave this machine; pipeline tests name the simulator's.
+            "REELBASE_SEGMIND_HISTORY_URL": "http://127.0.0.1:9/inference-request/request-history",
         ])
         config.runWorker = false
         return config
