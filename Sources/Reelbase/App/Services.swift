@@ -64,7 +64,7 @@ public struct Services: Sendable {
         self.clock = clock
         migrations = try config.migrations()
         db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
-        http = sharedHTTP ?? HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
+        http = sharedHTTP ?? HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts(connect: config.worker.providerConnectTimeout).httpClientConfiguration())
         credentials = CredentialCache(db: db, logger: logger)
         lifecycle = (sharedHTTP == nil ? [db, HTTPClientService(client: http)] : [db]) + [credentials]
         secrets = SecretBox(key: config.secretKey)
@@ -80,7 +80,7 @@ public struct Services: Sendable {
         jobs = JobQueue(db: db, settings: config.jobs, clock: clock, logger: logger)
 
         audit = AuditRepository(db: db, secrets: secrets, logger: logger)
-        auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost, credentials: credentials)
+        auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost, credentials: credentials, signInLimits: config.signIn)
         teams = TeamRepository(db: db, audit: audit, auth: auth, logger: logger)
         apiKeys = APIKeyRepository(db: db, audit: audit, logger: logger, credentials: credentials)
         credits = CreditRepository(db: db, logger: logger)
