@@ -23,15 +23,16 @@ struct EventController {
         let team = context.identity.teamID
         let resumeFrom = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.query("last_event_id")
         let start: Int64
-        var gap = false
+        let gap: Bool
         if let resumeFrom {
             guard let value = Int64(resumeFrom), value >= 0 else {
                 throw AppError.badRequest("Last-Event-ID must be a whole number from an earlier event's id.")
             }
             start = value
-            if start > 0 { gap = try await !events.holds(start, team: team) }
+            gap = try await start > 0 ? !events.holds(start, team: team) : false
         } else {
             start = try await events.latestID(team: team)
+            gap = false
         }
         let (events, hub, lifetime) = (self.events, self.hub, maxLifetime)
         let headers: HTTPFields = [
