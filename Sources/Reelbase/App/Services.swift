@@ -64,7 +64,7 @@ public struct Services: Sendable {
         self.clock = clock
         migrations = try config.migrations()
         db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
-        http = sharedHTTP ?? HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts(connect: config.worker.providerConnectTimeout).httpClientConfiguration())
+        http = sharedHTTP ?? HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderTimeouts().httpClientConfiguration())
         credentials = CredentialCache(db: db, logger: logger)
         lifecycle = (sharedHTTP == nil ? [db, HTTPClientService(client: http)] : [db]) + [credentials]
         secrets = SecretBox(key: config.secretKey)
@@ -72,7 +72,7 @@ public struct Services: Sendable {
         blobs = PostgresBlobStore(db: db, logger: logger)
         posters = PosterService(db: db, store: blobs, extractor: PosterExtractor(), logger: logger)
         events = GenerationEventHub(db: db, logger: logger)
-        clients = ProviderClientFactory(http: http, teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
+        clients = ProviderClientFactory(http: http, options: ProviderClientOptions(timeouts: ProviderTimeouts(connect: config.worker.providerConnectTimeout)), teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
         var fetch = SafeURLFetcher.Configuration()
         fetch.maxBytes = config.maxUploadBytes
         fetch.policy = config.outbound

@@ -36,7 +36,7 @@ public struct WorkerSettings: Sendable {
     public var maxPollInterval: Double = 30
     /// How long an account nothing could reach is paused (its jobs keep their attempts).
     public var unreachableBackoff = UnreachableBackoff()
-    /// How long the HTTP client keeps trying to connect to a provider before the call fails.
+    /// How long a call to a team account's provider keeps trying to connect before it fails.
     public var providerConnectTimeout: Duration = .seconds(10)
     /// How long a worker waits for in-flight work on SIGTERM.
     public var shutdownGrace: Duration = .seconds(30)
