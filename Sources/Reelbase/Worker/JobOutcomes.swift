@@ -33,7 +33,7 @@ struct JobOutcomes: Sendable {
     }
 
     /// Definitely not billed: back to the queue at `at`, or cancelled if a person asked.
-    /// `countsAsAttempt` is false for account-level trouble (rate limit, credits, key).
+    /// `countsAsAttempt` is false for account-level trouble (rate limit, credits, key, unreachable).
     func requeue(_ job: ClaimedJob, at: Date, countsAsAttempt: Bool, error: ProviderError) async throws -> Bool {
         try await db.transaction(logger: logger) { conn in
             let rows = try await conn.query("""
