@@ -26,6 +26,8 @@ struct PipelineHarness: Sendable {
         var concurrencyLimit = 4
         /// The team account's base URL when not the simulator (a fake provider).
         var baseURL: String?
+        /// Short, so rescues are quick; longer for a test that must not meet the rescuer on a busy machine.
+        var lease: Duration = .seconds(2)
     }
 
     static func run(_ options: Options = .init(), _ body: @Sendable (PipelineHarness) async throws -> Void) async throws {
@@ -35,7 +37,7 @@ struct PipelineHarness: Sendable {
                 var settings = TestEnv.allowingSimulator(try TestEnv.config(databaseURL: db.url))
                 settings.runWorker = options.workerRunning
                 settings.worker.slots = 8
-                settings.worker.lease = .seconds(2)
+                settings.worker.lease = options.lease
                 settings.worker.heartbeat = .milliseconds(500)
                 settings.worker.idlePoll = .milliseconds(50)
                 settings.worker.rescueEvery = .milliseconds(300)
