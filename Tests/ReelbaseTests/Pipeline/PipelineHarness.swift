@@ -44,8 +44,8 @@ struct PipelineHarness: Sendable {
                 settings.worker.expectedDurationOverride = options.expectedSeconds
                 settings.worker.maxPollInterval = 0.5
                 settings.worker.shutdownGrace = .seconds(5)
-                // An unreachable provider is found out in half a second and probed again soon.
-                settings.worker.providerConnectTimeout = .milliseconds(500)
+                // An unreachable provider is found out in a second and probed again soon.
+                settings.worker.providerConnectTimeout = .seconds(1)
                 settings.worker.unreachableBackoff = UnreachableBackoff(base: 0.2, cap: 0.5)
                 let config = settings
                 let logger = Logger(label: "pipeline-test")
