@@ -35,6 +35,8 @@ export function connect() {
     document.body.dataset.liveEvents = String(status.events);
     try { publish(JSON.parse(e.data)); } catch (_) { /* a malformed line is skipped */ }
   });
+  // Away longer than the server's event log reaches back: reload the page's data once.
+  source.addEventListener("gap", () => { for (const poll of pollers) Promise.resolve().then(poll).catch(() => {}); });
   // EventSource retries by itself; until it is back the pages poll.
   source.addEventListener("error", () => { document.body.dataset.live = "polling"; startPolling(); });
 }

@@ -23,6 +23,8 @@ public struct AppConfig: Sendable {
     public var maxVideoBytes: Int
     public var worker: WorkerSettings
     public var jobs = JobSettings()
+    /// The sign-in throttle's free tries per (account, address) and per-address ceiling.
+    public var signIn = SignInLimits()
     public var maxUploadBytes: Int
     /// A connection silent this long is closed (also mid-body), and a body must arrive within
     /// `bodyDeadline` of its request's start: slow senders cannot pile up.
@@ -166,6 +168,9 @@ public struct AppConfig: Sendable {
             if let value = Double(expected), value > 0 { worker.expectedDurationOverride = value }
             else { problems.append("REELBASE_WORKER_EXPECTED_SECONDS=\(expected) must be a positive number of seconds") }
         }
+        var signIn = SignInLimits()
+        signIn.freeAttempts = int("REELBASE_SIGNIN_FREE_ATTEMPTS", default: signIn.freeAttempts, range: 1...1000)
+        signIn.addressCeiling = int("REELBASE_SIGNIN_ADDRESS_CEILING", default: signIn.addressCeiling, range: 1...1_000_000)
 
         var publicURL: URL?
         if let raw = env["REELBASE_PUBLIC_URL"], !raw.isEmpty {
@@ -201,6 +206,7 @@ public struct AppConfig: Sendable {
             databasePoolSize: int("REELBASE_DB_POOL_SIZE", default: 20, range: 1...500),
             maxVideoBytes: int("REELBASE_MAX_VIDEO_BYTES", default: 512 << 20, range: 1024...(4 << 30)),
             worker: worker,
+            signIn: signIn,
             maxUploadBytes: int("REELBASE_MAX_UPLOAD_BYTES", default: 20 << 20, range: 1024...(1 << 30)),
             idleTimeoutSeconds: int("REELBASE_IDLE_TIMEOUT_SECONDS", default: 30, range: 1...3600),
             bodyDeadlineSeconds: int("REELBASE_BODY_DEADLINE_SECONDS", default: 120, range: 1...86400),

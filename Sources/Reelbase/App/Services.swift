@@ -75,7 +75,7 @@ public struct Services: Sendable {
         blobs = PostgresBlobStore(db: db, logger: logger)
         posters = PosterService(db: db, store: blobs, extractor: PosterExtractor(), logger: logger)
         events = GenerationEventHub(db: db, logger: logger)
-        clients = ProviderClientFactory(http: http, teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
+        clients = ProviderClientFactory(http: http, options: ProviderClientOptions(timeouts: ProviderTimeouts(connect: config.worker.providerConnectTimeout)), teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
         var fetch = SafeURLFetcher.Configuration()
         fetch.maxBytes = config.maxUploadBytes
         fetch.policy = config.outbound
@@ -83,7 +83,7 @@ public struct Services: Sendable {
         jobs = JobQueue(db: db, settings: config.jobs, clock: clock, logger: logger)
 
         audit = AuditRepository(db: db, secrets: secrets, logger: logger)
-        auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost, credentials: credentials)
+        auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost, credentials: credentials, signInLimits: config.signIn)
         teams = TeamRepository(db: db, audit: audit, auth: auth, logger: logger)
         apiKeys = APIKeyRepository(db: db, audit: audit, logger: logger, credentials: credentials)
         credits = CreditRepository(db: db, logger: logger)

@@ -17,12 +17,12 @@ public struct AuthRepository: Sendable {
     /// Keys resolved recently; shared with whatever revokes keys.
     let credentials: CredentialCache
 
-    public init(db: PostgresClient, logger: Logger, bcryptCost: UInt8, credentials: CredentialCache? = nil) {
+    public init(db: PostgresClient, logger: Logger, bcryptCost: UInt8, credentials: CredentialCache? = nil, signInLimits: SignInLimits = SignInLimits()) {
         self.db = db
         self.logger = logger
         self.bcryptCost = bcryptCost
         self.decoyHash = Bcrypt.hash(RandomToken.make(), cost: bcryptCost)
-        self.throttle = SignInThrottle(db: db, logger: logger)
+        self.throttle = SignInThrottle(db: db, logger: logger, limits: signInLimits)
         self.credentials = credentials ?? CredentialCache(db: db, logger: logger)
     }
 

@@ -2,6 +2,17 @@ import Foundation
 import Logging
 import PostgresNIO
 
+/// The throttle's numbers an operator may set (REELBASE_SIGNIN_FREE_ATTEMPTS,
+/// REELBASE_SIGNIN_ADDRESS_CEILING, validated in AppConfig); the defaults suit most instances.
+public struct SignInLimits: Sendable {
+    /// Tries an (account, address) pair gets before each further one must wait.
+    public var freeAttempts = 5
+    /// Tries one address may make across other accounts within the window before it is refused.
+    public var addressCeiling = 100
+
+    public init() {}
+}
+
 /// Who may try a password, and how often. Counters live per (email, client address):
 /// - a pair gets `freeAttempts` tries, then each further try waits twice as long as the one
 ///   before (1 s, 2 s, 4 s … up to `maxDelay`), until a success resets it;
@@ -13,11 +24,18 @@ import PostgresNIO
 struct SignInThrottle: Sendable {
     let db: PostgresClient
     let logger: Logger
-    var freeAttempts = 5
+    var freeAttempts: Int
     var maxDelaySeconds = 300
     var accountCeiling = 50
-    var addressCeiling = 100
+    var addressCeiling: Int
     var windowMinutes = 15
+
+    init(db: PostgresClient, logger: Logger, limits: SignInLimits = SignInLimits()) {
+        self.db = db
+        self.logger = logger
+        freeAttempts = limits.freeAttempts
+        addressCeiling = limits.addressCeiling
+    }
 
     static func tooMany(_ message: String, retryAfter: Int) -> AppError {
         AppError(.tooManyRequests, "too_many_attempts", message, details: ["retry_after_seconds": .number(Double(retryAfter))])

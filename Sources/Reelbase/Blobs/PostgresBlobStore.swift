@@ -22,11 +22,11 @@ public struct PostgresBlobStore: BlobStore {
 
     /// Each chunk is written in its own short statement as it arrives, so no connection waits
     /// on a slow sender; the blob becomes readable only when the last statement sets its digest.
-    /// A body that fails half-way is deleted; one whose process died is pruned by age.
+    /// A body that fails half-way is deleted; one whose process died is pruned by age (the
+    /// periodic `PruneExpiredRows` job).
     public func put<Body: AsyncSequence>(team: UUID, contentType: String, maxBytes: Int, from body: Body) async throws -> StoredBlob
         where Body.Element == ByteBuffer {
         let id = UUID()
-        if Int.random(in: 0..<64) == 0 { try? await pruneIncomplete() }  // cheap enough to do now and then, here
         try await db.query("""
             INSERT INTO blobs (id, team_id, content_type, chunk_size) VALUES (\(id), \(team), \(contentType), \(chunkSize))
             """, logger: logger)
@@ -63,14 +63,6 @@ public struct PostgresBlobStore: BlobStore {
             Task { try? await db.query("DELETE FROM blobs WHERE team_id = \(team) AND id = \(id)", logger: logger) }
             throw error
         }
-    }
-
-    /// Removes blobs whose upload never finished (the process died mid-way), after `age`.
-    public func pruneIncomplete(olderThan age: Duration = .seconds(3600)) async throws {
-        let seconds = Double(age.components.seconds)
-        try await db.query("""
-            DELETE FROM blobs WHERE sha256 IS NULL AND created_at < now() - \(seconds) * interval '1 second'
-            """, logger: logger)
     }
 
     public func info(team: UUID, id: UUID) async throws -> StoredBlob? {

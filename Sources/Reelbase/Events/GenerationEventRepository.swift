@@ -23,6 +23,12 @@ struct GenerationEventRepository: Sendable {
         return try await rows.decode(Int64.self).firstElement() ?? 0
     }
 
+    /// Whether the team's log still holds event `id` (a stream resuming from it missed nothing).
+    func holds(_ id: Int64, team: UUID) async throws -> Bool {
+        let rows = try await db.query("SELECT 1 FROM generation_events WHERE team_id = \(team) AND id = \(id)", logger: logger)
+        return try await rows.decode(Int.self).firstElement() != nil
+    }
+
     func after(_ id: Int64, team: UUID, limit: Int = 500) async throws -> [GenerationEvent] {
         let rows = try await db.query("""
             SELECT id, generation_id, campaign_id, status, has_poster, at FROM generation_events

@@ -12,6 +12,11 @@ struct PruneExpiredRows: JobHandler {
     /// Finished jobs stay visible for a while; dead ones longer, for a person to look at.
     static let succeededJobRetention: TimeInterval = 7 * 24 * 3600
     static let deadJobRetention: TimeInterval = 30 * 24 * 3600
+    /// A blob still without its digest this long after it was started belongs to an upload whose
+    /// process died (PostgresBlobStore.put); its chunks go with it.
+    static let incompleteBlobAge: TimeInterval = 3600
+    /// `GET /events` resumes from this log; a client away longer is told it missed some (EventController).
+    static let eventRetention: TimeInterval = 7 * 24 * 3600
 
     let db: PostgresClient
     let logger: Logger
@@ -31,8 +36,17 @@ struct PruneExpiredRows: JobHandler {
             DELETE FROM jobs WHERE (state = \(JobState.succeeded) AND finished_at < \(now.addingTimeInterval(-Self.succeededJobRetention)))
                 OR (state = \(JobState.dead) AND finished_at < \(now.addingTimeInterval(-Self.deadJobRetention))) RETURNING 1
             """)
+        let blobs = try await delete("""
+            DELETE FROM blobs WHERE sha256 IS NULL AND created_at < \(now.addingTimeInterval(-Self.incompleteBlobAge)) RETURNING 1
+            """)
+        // Ids grow with time: the primary key walks to the first event kept (no index on `at`).
+        let events = try await delete("""
+            DELETE FROM generation_events WHERE id < coalesce((SELECT id FROM generation_events
+                WHERE at >= \(now.addingTimeInterval(-Self.eventRetention)) ORDER BY id LIMIT 1), 9223372036854775807) RETURNING 1
+            """)
         context.logger.info("pruned expired rows", metadata: [
             "sessions": "\(sessions)", "idempotency_keys": "\(keys)", "sign_in_throttle": "\(failures)", "jobs": "\(jobs)",
+            "incomplete_blobs": "\(blobs)", "generation_events": "\(events)",
         ])
     }
 

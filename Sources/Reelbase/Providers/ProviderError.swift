@@ -47,6 +47,9 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     public var message: String
     /// Credits reported on the failing response, if any.
     public var credits: CreditObservation?
+    /// Nothing reached the provider (refused, unreachable, DNS, connect timeout): certainly not
+    /// billed, and the account is down rather than the job wrong (JobRunner pauses the account).
+    public var unreachable = false
 
     public init(
         kind: Kind, api: ProviderAPI, httpStatus: Int?, message: String, credits: CreditObservation? = nil

@@ -10,7 +10,9 @@ enum TransportErrorMapping {
         let description = describe(error)
         if neverLeft(error) {
             // Nothing reached the provider: even a POST is safe to try again.
-            return ProviderError(kind: .transient, api: api, httpStatus: nil, message: description)
+            var failure = ProviderError(kind: .transient, api: api, httpStatus: nil, message: description)
+            failure.unreachable = couldNotConnect(error)
+            return failure
         }
         // Timeout, reset, cancellation, a body cut short: a POST may have been received and
         // billed; a GET can simply be repeated.
@@ -20,14 +22,22 @@ enum TransportErrorMapping {
 
     /// Errors raised before any request byte could be written.
     static func neverLeft(_ error: any Error) -> Bool {
+        if couldNotConnect(error) { return true }
+        if let error = error as? HTTPClientError {
+            return [.alreadyShutdown, .invalidURL, .emptyHost, .emptyScheme].contains(error)
+        }
+        return false
+    }
+
+    /// The provider could not be reached at all: an outage (or a wrong host), not a bad request.
+    static func couldNotConnect(_ error: any Error) -> Bool {
         if let error = error as? HTTPClientError {
             return [
                 .connectTimeout, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout,
-                .socksHandshakeTimeout, .httpProxyHandshakeTimeout, .alreadyShutdown,
-                .invalidURL, .emptyHost, .emptyScheme,
+                .socksHandshakeTimeout, .httpProxyHandshakeTimeout,
             ].contains(error)
         }
-        if error is NIOConnectionError { return true }  // every address refused / unreachable
+        if error is NIOConnectionError { return true }  // every address refused / unreachable, or DNS failed
         if case ChannelError.connectTimeout = error { return true }
         if let error = error as? IOError {
             return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode)

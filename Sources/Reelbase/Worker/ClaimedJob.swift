@@ -34,6 +34,10 @@ public struct WorkerSettings: Sendable {
     public var expectedDurationOverride: Double?
     /// Longest wait between two status polls.
     public var maxPollInterval: Double = 30
+    /// How long an account nothing could reach is paused (its jobs keep their attempts).
+    public var unreachableBackoff = UnreachableBackoff()
+    /// How long a call to a team account's provider keeps trying to connect before it fails.
+    public var providerConnectTimeout: Duration = .seconds(10)
     /// How long a worker waits for in-flight work on SIGTERM.
     public var shutdownGrace: Duration = .seconds(30)
     public var workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"

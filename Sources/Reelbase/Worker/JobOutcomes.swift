@@ -33,7 +33,7 @@ struct JobOutcomes: Sendable {
     }
 
     /// Definitely not billed: back to the queue at `at`, or cancelled if a person asked.
-    /// `countsAsAttempt` is false for account-level trouble (rate limit, credits, key).
+    /// `countsAsAttempt` is false for account-level trouble (rate limit, credits, key, unreachable).
     func requeue(_ job: ClaimedJob, at: Date, countsAsAttempt: Bool, error: ProviderError) async throws -> Bool {
         try await db.transaction(logger: logger) { conn in
             let rows = try await conn.query("""
@@ -153,6 +153,40 @@ struct JobOutcomes: Sendable {
             try await audit.append(AuditEvent("provider_account.paused", target: "provider_account", id: accountKey,
                                               details: ["reason": .string(reason), "until": until.map { .string($0.iso8601WithFraction) } ?? "until a person acts"]),
                                    team: team, actor: .system, on: conn)
+        }
+    }
+
+    static let unreachableReason = "unreachable"
+
+    /// Nothing reached the provider: no submissions on this account (every replica) for a pause
+    /// that doubles while the outage lasts (`backoff`). A job that failed during a pause already
+    /// running does not lengthen it. Audited when an outage begins. Returns when the pause ends.
+    func pauseUnreachable(accountKey: String, team: UUID, backoff: UnreachableBackoff, now: Date = Date(),
+                          random: Double = Double.random(in: 0.75...1.0)) async throws -> Date {
+        try await db.transaction(logger: logger) { conn in
+            // The last pause of this outage: one that ended less than `cap` ago still counts.
+            let rows = try await conn.query("""
+                SELECT paused_until, extract(epoch FROM paused_until - updated_at)::float8 FROM provider_pauses
+                WHERE account_key = \(accountKey) AND reason = \(Self.unreachableReason)
+                  AND paused_until > \(now.addingTimeInterval(-backoff.cap)) FOR UPDATE
+                """, logger: logger)
+            let last = try await rows.decode((Date, Double).self).firstElement()
+            if let last, last.0 > now { return last.0 }
+            let until = now.addingTimeInterval(backoff.delay(previous: last?.1, random: random))
+            try await conn.query("""
+                INSERT INTO provider_pauses AS p (account_key, paused_until, reason, updated_at)
+                VALUES (\(accountKey), \(until), \(Self.unreachableReason), \(now))
+                ON CONFLICT (account_key) DO UPDATE SET
+                    reason = CASE WHEN p.paused_until > excluded.paused_until THEN p.reason ELSE excluded.reason END,
+                    updated_at = CASE WHEN p.paused_until > excluded.paused_until THEN p.updated_at ELSE excluded.updated_at END,
+                    paused_until = greatest(p.paused_until, excluded.paused_until)
+                """, logger: logger)
+            if last == nil {
+                try await audit.append(AuditEvent("provider_account.paused", target: "provider_account", id: accountKey,
+                                                  details: ["reason": .string(Self.unreachableReason), "until": .string(until.iso8601WithFraction)]),
+                                       team: team, actor: .system, on: conn)
+            }
+            return until
         }
     }
 

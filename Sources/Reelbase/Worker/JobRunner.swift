@@ -56,7 +56,8 @@ struct JobRunner: Sendable {
             // can take a while on a busy database, and the rescuer must not take the job meanwhile.
             try await withHeartbeat(job) { [self] in
                 try await outcomes.observe(error.credits, job: job)
-                try await outcomes.attempt(job, phase: "submit", outcome: error.kind.code, status: error.httpStatus, message: error.message)
+                try await outcomes.attempt(job, phase: "submit", outcome: error.unreachable ? JobOutcomes.unreachableReason : error.kind.code,
+                                           status: error.httpStatus, message: error.message)
                 try await handleSubmitError(error, job: job, logger: logger)
             }
             return
@@ -89,6 +90,12 @@ struct JobRunner: Sendable {
                 : "The \(job.provider) account has too few credits (\(error.message)). Generations are paused until credits are added and this alert is resolved.")
             _ = try await outcomes.requeue(job, at: Date(), countsAsAttempt: false, error: error)
             logger.warning("provider account paused", metadata: ["account": "\(job.accountKey)", "reason": "\(kind)"])
+        case .transient where error.unreachable:
+            // The account is down, not the job wrong: pause the account and keep the attempt,
+            // so an outage longer than the retry budget only delays the queue.
+            let until = try await outcomes.pauseUnreachable(accountKey: job.accountKey, team: job.teamID, backoff: settings.unreachableBackoff)
+            _ = try await outcomes.requeue(job, at: until, countsAsAttempt: false, error: error)
+            logger.warning("provider unreachable; account paused", metadata: ["account": "\(job.accountKey)", "until": "\(until)"])
         case .transient:
             if job.attempt >= job.maxAttempts {
                 _ = try await outcomes.fail(job, kind: "transient", message: "gave up after \(job.attempt) attempts: \(error.message)", status: error.httpStatus)

@@ -21,3 +21,21 @@ struct PollSchedule: Sendable {
         min(300, 2 * pow(2, Double(max(0, attempt - 1)))) * random
     }
 }
+
+/// How long to pause an account nothing could reach (refused, DNS): twice the previous pause of
+/// the same outage (from `base`), at most `cap`, times 75–100 % jitter so replicas do not probe
+/// in step. The jobs keep their attempts, so an outage of any length only delays them.
+public struct UnreachableBackoff: Sendable {
+    public var base: Double = 2
+    public var cap: Double = 60
+
+    public init(base: Double = 2, cap: Double = 60) {
+        self.base = base
+        self.cap = cap
+    }
+
+    /// `previous`: the last pause of this outage in seconds, nil when the outage just began.
+    func delay(previous: Double?, random: Double = Double.random(in: 0.75...1.0)) -> Double {
+        min(cap, max(base, 2 * (previous ?? 0))) * random
+    }
+}

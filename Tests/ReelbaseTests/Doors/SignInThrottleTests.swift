@@ -76,4 +76,40 @@ import Testing
             #expect(statuses.filter { $0 == .tooManyRequests }.count >= 15)
         }
     }
+
+    @Test func theOperatorSetsFreeAttemptsAndTheAddressCeiling() async throws {
+        let base = ["DATABASE_URL": "postgres://reelbase@127.0.0.1:5432/reelbase", "REELBASE_SECRET_KEY": "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXQ="]
+        let defaults = try AppConfig.fromEnvironment(base).signIn
+        #expect(defaults.freeAttempts == 5 && defaults.addressCeiling == 100)
+        let set = try AppConfig.fromEnvironment(base.merging(["REELBASE_SIGNIN_FREE_ATTEMPTS": "2", "REELBASE_SIGNIN_ADDRESS_CEILING": "3"]) { $1 })
+        #expect(set.signIn.freeAttempts == 2 && set.signIn.addressCeiling == 3)
+        #expect {
+            try AppConfig.fromEnvironment(base.merging(["REELBASE_SIGNIN_FREE_ATTEMPTS": "0", "REELBASE_SIGNIN_ADDRESS_CEILING": "lots"]) { $1 })
+        } throws: { error in
+            ["REELBASE_SIGNIN_FREE_ATTEMPTS=0", "REELBASE_SIGNIN_ADDRESS_CEILING=lots"].allSatisfy(String(describing: error).contains)
+        }
+
+        var config = try TestEnv.config()
+        config.trustForwardedFor = true
+        config.signIn = set.signIn
+        let team = try await TestEnv.makeTeam()
+        // An address of its own, so other tests' tries from it do not count here.
+        let address = "198.18.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+        let app = try await buildApplication(config, logger: TestEnv.logger)
+        try await app.test(.router) { client in
+            // Two free wrong passwords (the default is five): the pair now has to wait.
+            for _ in 0..<2 {
+                #expect(try await Doors.signIn(team.owner_email, password: "typo typo", from: address, client: client).status == .unauthorized)
+            }
+            let waiting = try await Library.count("""
+                SELECT count(*) FROM sign_in_throttle WHERE email_key = '\(team.owner_email.lowercased())' AND ip = '\(address)' AND blocked_until IS NOT NULL
+                """)
+            #expect(waiting == 1)
+            // Three tries on other accounts from one address reach its ceiling of three (the default is 100).
+            for _ in 0..<3 { _ = try await Doors.signIn(Doors.email("spray"), password: "guess guess", from: address, client: client) }
+            let refused = try await Doors.signIn(Doors.email("spray"), password: "guess guess", from: address, client: client)
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.errorCode == "too_many_attempts")
+        }
+    }
 }

@@ -28,6 +28,9 @@ struct PipelineHarness: Sendable {
         var baseURL: String?
         /// Last changes to the app's configuration (e.g. a short sweep period).
         var configure: @Sendable (inout AppConfig) -> Void = { _ in }
+        /// Long enough that a late heartbeat on a busy machine never lets the rescuer take a job
+        /// that is still running; tests of the rescuer expire leases by hand.
+        var lease: Duration = .seconds(15)
     }
 
     static func run(_ options: Options = .init(), _ body: @Sendable (PipelineHarness) async throws -> Void) async throws {
@@ -37,7 +40,7 @@ struct PipelineHarness: Sendable {
                 var settings = TestEnv.allowingSimulator(try TestEnv.config(databaseURL: db.url))
                 settings.runWorker = options.workerRunning
                 settings.worker.slots = 8
-                settings.worker.lease = .seconds(2)
+                settings.worker.lease = options.lease
                 settings.worker.heartbeat = .milliseconds(500)
                 settings.worker.idlePoll = .milliseconds(50)
                 settings.worker.rescueEvery = .milliseconds(300)
@@ -46,6 +49,9 @@ struct PipelineHarness: Sendable {
                 settings.worker.shutdownGrace = .seconds(5)
                 settings.segmindHistoryURL = simulator.historyURL
                 options.configure(&settings)
+                // An unreachable provider is found out in a second and probed again soon.
+                settings.worker.providerConnectTimeout = .seconds(1)
+                settings.worker.unreachableBackoff = UnreachableBackoff(base: 0.2, cap: 0.5)
                 let config = settings
                 let logger = Logger(label: "pipeline-test")
                 let team = try await TestEnv.makeTeam("Pipeline", config: config, ownerEmail: "owner@example.com")

@@ -17,6 +17,7 @@ import Testing
                 }
                 #expect(error?.kind == .ambiguous, "\(api)")
                 #expect(error?.httpStatus == nil)
+                #expect(error?.unreachable == false, "it connected: not an outage")
             }
             await bed.sim.setFaults([FaultRule(route: .status, fault: .slow, delaySeconds: 3)])
             let error = await providerError { () async throws(ProviderError) in try await bed.segmindV2.status(requestID: "any") }
@@ -50,6 +51,7 @@ import Testing
             }
             #expect(error?.kind == .transient)
             #expect(error?.httpStatus == nil)
+            #expect(error?.unreachable == true, "the worker pauses the account instead of spending an attempt")
         }
     }
 

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import PostgresNIO
 import Testing
 @testable import Reelbase
 
@@ -48,6 +49,50 @@ import Testing
             let bad = try await client.call("/api/v1/events", key: a.api_key, headers: [HTTPField.Name("Last-Event-ID")!: "yesterday"])
             #expect(bad.status == .badRequest)
             #expect(try await client.call("/api/v1/events", key: nil).status == .unauthorized)
+        }
+    }
+
+    /// The periodic job prunes events past the retention; a client resuming from a pruned id is
+    /// told so first, then gets every event still kept, and one resuming from a kept id is not.
+    @Test func eventsPastTheRetentionArePrunedAndResumingFromOneSaysSo() async throws {
+        try await withScratchDatabase(migrated: true) { scratch in
+            let config = TestEnv.allowingSimulator(try TestEnv.config(databaseURL: scratch.url))
+            let team = try await TestEnv.makeTeam("Retention", config: config)
+            MetricsSetup.bootstrap()
+            let app = try await buildApplication(config, logger: TestEnv.logger)
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                try await addAccount(client, team)
+                let old = try await generate(client, team), recent = try await generate(client, team)
+                _ = try await SSE.read(port: port, key: team.api_key, query: "?last_event_id=0") { $0.contains(recent) }
+
+                // The first take's events are eight days old when the housekeeping job runs.
+                let (oldIDs, recentIDs, kept) = try await withDatabase(config) { db, logger in
+                    func ids(_ query: PostgresQuery) async throws -> [Int64] {
+                        try await db.query(query, logger: logger).decode(Int64.self).reduce(into: []) { $0.append($1) }
+                    }
+                    let oldIDs = try await ids("SELECT id FROM generation_events WHERE generation_id = \(UUID(uuidString: old)!) ORDER BY id")
+                    let recentIDs = try await ids("SELECT id FROM generation_events WHERE generation_id = \(UUID(uuidString: recent)!) ORDER BY id")
+                    try await db.query("UPDATE generation_events SET at = now() - interval '8 days' WHERE id = ANY(\(oldIDs))", logger: logger)
+                    let context = JobContext(id: UUID(), team: nil, attempt: 1, leaseToken: UUID(), now: Date(), logger: logger)
+                    try await PruneExpiredRows(db: db, logger: logger).run(.init(), context: context)
+                    return (oldIDs, recentIDs, try await ids("SELECT id FROM generation_events ORDER BY id"))
+                }
+                let lastOld = try #require(oldIDs.last)
+                #expect(!recentIDs.isEmpty && kept == recentIDs, "the old events are gone, the recent ones kept")
+
+                let fromPruned = try await SSE.read(port: port, key: team.api_key, headers: ["Last-Event-ID": "\(lastOld)"]) { $0.contains(recent) }
+                let gap = try #require(fromPruned.range(of: "event: gap\n"), "resuming from a pruned id says so")
+                #expect(fromPruned.contains(#""last_event_id":\#(lastOld)"#) && fromPruned.contains(#""retention_days":7"#))
+                #expect(gap.upperBound < fromPruned.range(of: "event: generation")!.lowerBound, "before any event")
+                #expect(SSE.ids(fromPruned) == recentIDs, "then every event still kept")
+                #expect(!fromPruned.contains(old))
+
+                let cancel = try await client.call("/api/v1/generations/\(recent)/cancel", .post, key: team.api_key)
+                #expect(cancel.status == .ok, "\(cancel.text)")
+                let fromKept = try await SSE.read(port: port, key: team.api_key, headers: ["Last-Event-ID": "\(recentIDs.last!)"]) { $0.contains(#""status":"cancelled""#) }
+                #expect(!fromKept.contains("event: gap"), "nothing after a kept id was pruned")
+            }
         }
     }
 
