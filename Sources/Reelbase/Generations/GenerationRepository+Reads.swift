@@ -41,7 +41,7 @@ extension GenerationRepository {
     }
 
     /// Names only the filters given, so the planner sees each one and picks its index
-    /// (migrations/0006_perf_read_paths.sql); every value is a bind parameter.
+    /// (migrations/0011_perf_read_paths.sql); every value is a bind parameter.
     func list(team: UUID, filter: Filter, after cursor: ListCursor?, limit: Int) async throws -> [(Generation, ListCursor)] {
         try await fetch(try Self.listQuery(team: team, filter: filter, after: cursor, limit: limit))
     }
