@@ -90,7 +90,7 @@ start() {
   if ! as_owner "$BIN/pg_ctl" -D "$real" status >/dev/null 2>&1; then
     touch "$LOG"; [ "$(id -u)" -eq 0 ] && chown postgres "$LOG"
     as_owner "$BIN/pg_ctl" -D "$real" -l "$LOG" -w -t 60 \
-      -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300 -c fsync=off -c synchronous_commit=off" start >/dev/null \
+      -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=1000 -c fsync=off -c synchronous_commit=off" start >/dev/null \
       || { echo "postgres: failed to start; see $LOG" >&2; tail -20 "$LOG" >&2; exit 1; }
   fi
   echo "postgres: private cluster for $ROOT on 127.0.0.1:$PORT" >&2
