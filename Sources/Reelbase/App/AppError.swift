@@ -27,8 +27,8 @@ public struct AppError: Error, HTTPResponseError, Sendable {
     public static func conflict(_ message: String) -> AppError { .init(.conflict, "conflict", message) }
     static let payloadTooLarge = AppError(.contentTooLarge, "payload_too_large", "The request body is larger than this endpoint accepts.")
 
-    struct Body: Encodable {
-        struct Inner: Encodable {
+    struct Body: Codable {
+        struct Inner: Codable {
             let code: String
             let message: String
             let details: [String: JSONValue]?

@@ -97,5 +97,4 @@ extension TestResponse {
     func json() throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
     }
-    var errorCode: String? { ((try? json())?["error"] as? [String: Any])?["code"] as? String }
 }
