@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// A body of work with an optional budget; prompts, assets, seeds (and later generations) belong to it.
-struct Campaign: ResponseEncodable, Sendable {
+struct Campaign: ResponseEncodable, Decodable, Sendable {
     struct Counts: Codable, Sendable {
         let prompts: Int
         let assets: Int

@@ -10,36 +10,40 @@ import Testing
             let created = try await client.call("/api/v1/campaigns", .post, key: team.api_key,
                                                 json: #"{"name": " Spring launch ", "description": "teaser", "budget_usd": "120.50", "tags": ["q2", "q2", "launch"]}"#)
             #expect(created.status == .created)
-            let campaign = try created.json()
-            let id = try #require(campaign["id"] as? String)
-            #expect(campaign["name"] as? String == "Spring launch")
-            #expect(campaign["budget_usd"] as? Double == 120.5)
-            #expect(campaign["reserved_usd"] as? Double == 0)
-            #expect(campaign["spent_usd"] as? Double == 0)
-            #expect(campaign["tags"] as? [String] == ["q2", "launch"])
+            let campaign = try decode(Campaign.self, from: created)
+            let id = campaign.id.uuidString.lowercased()
+            #expect(campaign.name == "Spring launch")
+            #expect(campaign.budget_usd == 120.5)
+            #expect(campaign.reserved_usd == 0)
+            #expect(campaign.spent_usd == 0)
+            #expect(campaign.tags == ["q2", "launch"])
 
             _ = try await client.call("/api/v1/prompts", .post, key: team.api_key, json: #"{"name": "p", "text": "a fox", "campaign_id": "\#(id)"}"#)
             _ = try await client.call("/api/v1/seeds", .post, key: team.api_key, json: #"{"value": 42, "campaign_id": "\#(id)"}"#)
             let listed = try await client.call("/api/v1/campaigns", key: team.api_key)
-            let row = try #require(listed.data.first)
-            #expect(row["id"] as? String == id)
-            #expect(row["counts"] as? [String: Int] == ["prompts": 1, "assets": 0, "seeds": 1])
+            let row = try #require(try decode(Listed<Campaign>.self, from: listed).data.first)
+            #expect(row.id == campaign.id)
+            #expect(row.counts.prompts == 1 && row.counts.assets == 0 && row.counts.seeds == 1)
 
             let patched = try await client.call("/api/v1/campaigns/\(id)", .patch, key: team.api_key, json: #"{"budget_usd": null, "name": "Summer"}"#)
             #expect(patched.status == .ok)
-            #expect(try patched.json()["budget_usd"] == nil || (try patched.json()["budget_usd"] is NSNull))
-            #expect(try patched.json()["name"] as? String == "Summer")
-            #expect(try patched.json()["description"] as? String == "teaser")
+            let changed = try decode(Campaign.self, from: patched)
+            #expect(changed.budget_usd == nil)
+            #expect(changed.name == "Summer")
+            #expect(changed.description == "teaser")
 
             let archived = try await client.call("/api/v1/campaigns/\(id)/archive", .post, key: team.api_key)
-            #expect(try archived.json()["archived_at"] as? String != nil)
-            #expect(try await client.call("/api/v1/campaigns", key: team.api_key).data.isEmpty)
-            #expect(try await client.call("/api/v1/campaigns?include_archived=true", key: team.api_key).data.count == 1)
+            #expect(try decode(Campaign.self, from: archived).archived_at != nil)
+            func campaigns(_ query: String = "") async throws -> [Campaign] {
+                try decode(Listed<Campaign>.self, from: try await client.call("/api/v1/campaigns" + query, key: team.api_key)).data
+            }
+            #expect(try await campaigns().isEmpty)
+            #expect(try await campaigns("?include_archived=true").count == 1)
             _ = try await client.call("/api/v1/campaigns/\(id)/restore", .post, key: team.api_key)
-            #expect(try await client.call("/api/v1/campaigns", key: team.api_key).data.count == 1)
+            #expect(try await campaigns().count == 1)
 
             let audit = try await client.call("/api/v1/audit?target=\(id)", key: team.api_key)
-            #expect(audit.data.compactMap { $0["action"] as? String } == ["campaign.restored", "campaign.archived", "campaign.updated", "campaign.created"])
+            #expect(try decode(Listed<AuditEntry>.self, from: audit).data.map(\.action) == ["campaign.restored", "campaign.archived", "campaign.updated", "campaign.created"])
         }
     }
 
@@ -73,8 +77,9 @@ import Testing
             var pages = 0
             repeat {
                 let page = try await client.call("/api/v1/campaigns?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), key: team.api_key)
-                seen += page.data.compactMap { $0["id"] as? String }
-                cursor = try page.json()["next_cursor"] as? String
+                let listed = try decode(Listed<Identified>.self, from: page)
+                seen += listed.data.map(\.id)
+                cursor = listed.next_cursor
                 pages += 1
             } while cursor != nil
             #expect(pages == 3)
