@@ -25,7 +25,7 @@ import Testing
                 #expect(campaign.status == .unprocessableContent, "campaign budget \(value): \(campaign.text)")
             }
             // Nothing was half-written.
-            #expect(try await client.call("/api/v1/team", key: team.api_key).json()["budget_usd"] == nil)
+            #expect(try decode(TeamSettings.self, from: try await client.call("/api/v1/team", key: team.api_key)).budget_usd == nil)
         }
     }
 
