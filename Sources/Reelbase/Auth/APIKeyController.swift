@@ -11,7 +11,7 @@ struct APIKeyController {
         let role: Role?
     }
 
-    struct CreatedKey: ResponseEncodable {
+    struct CreatedKey: ResponseEncodable, Decodable {
         let api_key: APIKeyRecord
         /// The secret, shown this once.
         let key: String

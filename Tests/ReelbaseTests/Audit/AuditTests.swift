@@ -10,21 +10,17 @@ import Testing
         let team = try await TestEnv.makeTeam()
         try await TestEnv.withApp { client in
             let created = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "audited"}"#)
-            let id = try #require((try created.json()["api_key"] as? [String: Any])?["id"] as? String)
+            let id = try decode(APIKeyController.CreatedKey.self, from: created).api_key.id.uuidString.lowercased()
             _ = try await client.call("/api/v1/api-keys/\(id)", .delete, key: team.api_key)
 
-            let log = try await client.call("/api/v1/audit", key: team.api_key)
-            let rows = try #require(try log.json()["data"] as? [[String: Any]])
-            #expect(rows.map { $0["action"] as? String } == ["api_key.revoked", "api_key.created", "api_key.created", "member.added", "team.created"])
-            #expect(rows[0]["actor_type"] as? String == "api_key")
-            #expect(rows[0]["target_id"] as? String == id)
+            let rows = try await client.auditRows("", key: team.api_key)
+            #expect(rows.map(\.action) == ["api_key.revoked", "api_key.created", "api_key.created", "member.added", "team.created"])
+            #expect(rows[0].actor_type == "api_key")
+            #expect(rows[0].target_id == id)
 
-            let filtered = try await client.call("/api/v1/audit?action=api_key.revoked", key: team.api_key)
-            #expect((try filtered.json()["data"] as? [[String: Any]])?.count == 1)
-            let byTarget = try await client.call("/api/v1/audit?target=\(id)", key: team.api_key)
-            #expect((try byTarget.json()["data"] as? [[String: Any]])?.count == 2)
-            let future = try await client.call("/api/v1/audit?since=2999-01-01T00:00:00Z", key: team.api_key)
-            #expect((try future.json()["data"] as? [[String: Any]])?.isEmpty == true)
+            #expect(try await client.auditRows("action=api_key.revoked", key: team.api_key).count == 1)
+            #expect(try await client.auditRows("target=\(id)", key: team.api_key).count == 2)
+            #expect(try await client.auditRows("since=2999-01-01T00:00:00Z", key: team.api_key).isEmpty)
         }
     }
 
@@ -36,9 +32,9 @@ import Testing
             var cursor: String?
             repeat {
                 let page = try await client.call("/api/v1/audit?limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""), key: team.api_key)
-                let json = try page.json()
-                seen += (json["data"] as? [[String: Any]] ?? []).compactMap { $0["seq"] as? Int }
-                cursor = json["next_cursor"] as? String
+                let listed = try decode(Listed<AuditEntry>.self, from: page)
+                seen += listed.data.map { Int($0.seq) }
+                cursor = listed.next_cursor
             } while cursor != nil
             #expect(seen.count == 8)
             #expect(Set(seen).count == 8)
@@ -75,8 +71,9 @@ import Testing
         let team = try await TestEnv.makeTeam()
         try await TestEnv.withApp { client in
             let ok = try await client.call("/api/v1/audit/verify", key: team.api_key)
-            #expect(try ok.json()["ok"] as? Bool == true)
-            #expect(try ok.json()["rows_checked"] as? Int == 3)
+            let verdict = try decode(AuditRepository.Verification.self, from: ok)
+            #expect(verdict.ok == true)
+            #expect(verdict.rows_checked == 3)
         }
         // A superuser switches triggers off for their session and rewrites history.
         let editedSeq = try await TestEnv.withAdmin { db, logger -> Int in
@@ -93,9 +90,9 @@ import Testing
         }
         try await TestEnv.withApp { client in
             let verdict = try await client.call("/api/v1/audit/verify", key: team.api_key)
-            let json = try verdict.json()
-            #expect(json["ok"] as? Bool == false)
-            #expect(json["first_broken_seq"] as? Int == editedSeq)
+            let json = try decode(AuditRepository.Verification.self, from: verdict)
+            #expect(json.ok == false)
+            #expect(json.first_broken_seq == Int64(editedSeq))
         }
     }
 
@@ -111,9 +108,9 @@ import Testing
             }
         }
         try await TestEnv.withApp { client in
-            let json = try await client.call("/api/v1/audit/verify", key: team.api_key).json()
-            #expect(json["ok"] as? Bool == false)
-            #expect(json["first_broken_seq"] as? Int == removedNext)
+            let json = try decode(AuditRepository.Verification.self, from: try await client.call("/api/v1/audit/verify", key: team.api_key))
+            #expect(json.ok == false)
+            #expect(json.first_broken_seq == Int64(removedNext))
         }
     }
 }
