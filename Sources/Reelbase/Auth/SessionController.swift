@@ -15,7 +15,7 @@ struct SessionController {
         let team_id: UUID?
     }
 
-    struct SessionInfo: ResponseEncodable {
+    struct SessionInfo: ResponseEncodable, Decodable {
         let user_id: UUID
         let team_id: UUID
         let team_name: String

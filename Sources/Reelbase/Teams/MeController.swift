@@ -6,8 +6,8 @@ struct MeController {
     let teams: TeamRepository
     let demoMode: Bool
 
-    struct Me: ResponseEncodable {
-        struct User: Encodable { let id: UUID; let email: String; let name: String? }
+    struct Me: ResponseEncodable, Decodable {
+        struct User: Codable { let id: UUID; let email: String; let name: String? }
         let team: TeamInfo
         let role: Role
         let user: User?
@@ -16,7 +16,7 @@ struct MeController {
         /// True when no real provider key is configured and generations go to the simulator.
         let demo_mode: Bool
     }
-    struct TeamInfo: Encodable { let id: UUID; let name: String }
+    struct TeamInfo: Codable { let id: UUID; let name: String }
 
     func addRoutes(to gates: Gates) {
         gates.viewer.get("me", use: me)

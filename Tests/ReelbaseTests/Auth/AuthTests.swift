@@ -19,9 +19,9 @@ import Testing
 
             let created = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "ci"}"#)
             #expect(created.status == .created)
-            let body = try created.json()
-            let newKey = try #require(body["key"] as? String)
-            let id = try #require((body["api_key"] as? [String: Any])?["id"] as? String)
+            let body = try decode(APIKeyController.CreatedKey.self, from: created)
+            let newKey = body.key
+            let id = body.api_key.id.uuidString.lowercased()
             #expect(try await client.call("/api/v1/me", key: newKey).status == .ok)
             #expect(try await client.call("/api/v1/api-keys/\(id)", .delete, key: team.api_key).status == .ok)
             #expect(try await client.call("/api/v1/me", key: newKey).status == .unauthorized)
@@ -32,7 +32,7 @@ import Testing
         let team = try await TestEnv.makeTeam()
         try await TestEnv.withApp { client in
             let created = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "deploy"}"#)
-            let key = try #require(try created.json()["key"] as? String)
+            let key = try decode(APIKeyController.CreatedKey.self, from: created).key
             let list = try await client.call("/api/v1/api-keys", key: team.api_key)
             #expect(list.status == .ok)
             #expect(!list.text.contains(key))
@@ -50,14 +50,14 @@ import Testing
         let team = try await TestEnv.makeTeam()
         try await TestEnv.withApp { client in
             let viewer = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "read only", "role": "viewer"}"#)
-            let viewerKey = try #require(try viewer.json()["key"] as? String)
+            let viewerKey = try decode(APIKeyController.CreatedKey.self, from: viewer).key
             let denied = try await client.call("/api/v1/api-keys", .post, key: viewerKey, json: #"{"name": "mine"}"#)
             #expect(denied.status == .forbidden)
             #expect(denied.errorCode == "forbidden")
             #expect(try await client.call("/api/v1/api-keys", key: viewerKey).status == .ok)
 
             let editor = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "ed", "role": "editor"}"#)
-            let editorKey = try #require(try editor.json()["key"] as? String)
+            let editorKey = try decode(APIKeyController.CreatedKey.self, from: editor).key
             let escalate = try await client.call("/api/v1/api-keys", .post, key: editorKey, json: #"{"name": "up", "role": "owner"}"#)
             #expect(escalate.status == .forbidden)
             let addMember = try await client.call("/api/v1/members", .post, key: editorKey, json: #"{"email": "x@example.com", "role": "viewer"}"#)
@@ -70,19 +70,20 @@ import Testing
         let b = try await TestEnv.makeTeam()
         try await TestEnv.withApp { client in
             let created = try await client.call("/api/v1/api-keys", .post, key: b.api_key, json: #"{"name": "b's"}"#)
-            let bKeyID = try #require((try created.json()["api_key"] as? [String: Any])?["id"] as? String)
+            let bKey = try decode(APIKeyController.CreatedKey.self, from: created)
+            let bKeyID = bKey.api_key.id.uuidString.lowercased()
             let foreign = try await client.call("/api/v1/api-keys/\(bKeyID)", .delete, key: a.api_key)
             let missing = try await client.call("/api/v1/api-keys/\(UUID())", .delete, key: a.api_key)
             let malformed = try await client.call("/api/v1/api-keys/not-a-uuid", .delete, key: a.api_key)
             #expect(foreign.status == .notFound)
             for other in [missing, malformed] {
                 #expect(other.status == .notFound)
-                var f = try foreign.json()["error"] as! [String: Any], o = try other.json()["error"] as! [String: Any]
-                f["request_id"] = nil; o["request_id"] = nil
-                #expect(NSDictionary(dictionary: f) == NSDictionary(dictionary: o))
+                // Everything but the request id is the same.
+                let f = try decode(AppError.Body.self, from: foreign).error, o = try decode(AppError.Body.self, from: other).error
+                #expect(f.code == o.code && f.message == o.message && f.details == o.details)
             }
             // b's key still works, and a never sees it.
-            #expect(try await client.call("/api/v1/me", key: try #require(try created.json()["key"] as? String)).status == .ok)
+            #expect(try await client.call("/api/v1/me", key: bKey.key).status == .ok)
             #expect(!(try await client.call("/api/v1/api-keys", key: a.api_key).text.contains(bKeyID)))
         }
     }
@@ -98,11 +99,11 @@ import Testing
             #expect(setCookie.contains("HttpOnly"))
             #expect(setCookie.contains("SameSite=Strict"))
             let cookie = String(setCookie.split(separator: ";")[0])
-            let csrf = try #require(try signIn.json()["csrf_token"] as? String)
+            let csrf = try decode(SessionController.SessionInfo.self, from: signIn).csrf_token
 
             let me = try await client.call("/api/v1/me", key: nil, headers: [.cookie: cookie])
             #expect(me.status == .ok)
-            #expect(try me.json()["auth"] as? String == "session")
+            #expect(try decode(MeController.Me.self, from: me).auth == "session")
             let noToken = try await client.call("/api/v1/api-keys", .post, key: nil, json: #"{"name": "x"}"#, headers: [.cookie: cookie])
             #expect(noToken.status == .forbidden)
             #expect(noToken.errorCode == "csrf_failed")
@@ -119,12 +120,12 @@ import Testing
         try await TestEnv.withApp { client in
             let added = try await client.call("/api/v1/members", .post, key: team.api_key, json: #"{"email": "\#(email)", "role": "viewer"}"#)
             #expect(added.status == .created)
-            let password = try #require(try added.json()["generated_password"] as? String)
+            let password = try #require(try decode(TeamRepository.Added.self, from: added).generated_password)
             let again = try await client.call("/api/v1/members", .post, key: team.api_key, json: #"{"email": "\#(email)", "role": "editor"}"#)
             #expect(again.status == .conflict)
             let signIn = try await client.call("/api/v1/session", .post, key: nil, json: #"{"email": "\#(email)", "password": "\#(password)"}"#)
             #expect(signIn.status == .ok)
-            #expect(try signIn.json()["role"] as? String == "viewer")
+            #expect(try decode(SessionController.SessionInfo.self, from: signIn).role == .viewer)
             let members = try await client.call("/api/v1/members", key: team.api_key)
             #expect(members.text.contains(email))
             #expect(!members.text.contains("password"))

@@ -9,9 +9,10 @@ import Testing
     @Test func aRevokedKeyStopsWorkingOnEveryReplica() async throws {
         let team = try await TestEnv.makeTeam()
         try await TestEnv.withApp { first in
-            let created = try await first.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "ci", "role": "editor"}"#).json()
-            let key = try #require(created["key"] as? String, "\(created)")
-            let id = try #require((created["api_key"] as? [String: Any])?["id"] as? String, "\(created)")
+            let created = try decode(APIKeyController.CreatedKey.self,
+                                     from: try await first.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "ci", "role": "editor"}"#))
+            let key = created.key
+            let id = created.api_key.id.uuidString.lowercased()
             try await TestEnv.withApp { second in
                 // Both replicas have seen (and cached) the key.
                 #expect(try await first.call("/api/v1/me", key: key).status == .ok)

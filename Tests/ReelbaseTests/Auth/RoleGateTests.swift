@@ -38,19 +38,19 @@ import Testing
             let editor = try await Library.key("editor", team: team, client: client)
             #expect(try await client.call("/api/v1/api-keys", .post, key: editor, json: #"{"name": "x", "role": "viewer"}"#).status == .forbidden)
             let keys = try await client.call("/api/v1/api-keys", key: team.api_key)
-            let anyID = try #require(((try keys.json()["data"] as? [[String: Any]])?.first)?["id"] as? String)
+            let anyID = try #require(try decode(Listed<APIKeyRecord>.self, from: keys).data.first).id
             #expect(try await client.call("/api/v1/api-keys/\(anyID)", .delete, key: editor).status == .forbidden)
             #expect(try await client.call("/api/v1/team", .patch, key: editor, json: #"{"budget_usd": 1000}"#).status == .forbidden)
 
             let created = try await client.call("/api/v1/campaigns", .post, key: editor, json: #"{"name": "launch", "budget_usd": 10}"#)
             #expect(created.status == .created)
-            let id = try #require(try created.json()["id"] as? String)
+            let id = try decode(Identified.self, from: created).id
             #expect(try await client.call("/api/v1/campaigns/\(id)", .patch, key: editor, json: #"{"budget_usd": 5}"#).status == .ok)
             #expect(try await client.call("/api/v1/campaigns/\(id)", .patch, key: editor, json: #"{"budget_usd": 20}"#).status == .forbidden)
             #expect(try await client.call("/api/v1/campaigns/\(id)", .patch, key: editor, json: #"{"budget_usd": null}"#).status == .forbidden)
             #expect(try await client.call("/api/v1/campaigns/\(id)", .patch, key: editor, json: #"{"name": "renamed"}"#).status == .ok)
             let shown = try await client.call("/api/v1/campaigns/\(id)", key: editor)
-            #expect("\(try shown.json()["budget_usd"] ?? "")" == "5")
+            #expect(try decode(Campaign.self, from: shown).budget_usd == 5)
             #expect(try await client.call("/api/v1/campaigns/\(id)", .patch, key: team.api_key, json: #"{"budget_usd": 50}"#).status == .ok)
         }
     }
@@ -67,13 +67,13 @@ import Testing
             #expect(try await client.call("/api/v1/generations", .post, key: key, json: #"{"model": "nope"}"#).status == .unprocessableContent)
             let demoted = try await client.call("/api/v1/members/\(userID)", .patch, key: team.api_key, json: #"{"role": "viewer"}"#)
             #expect(demoted.status == .ok)
-            #expect(try demoted.json()["role"] as? String == "viewer")
+            #expect(try decode(Member.self, from: demoted).role == .viewer)
             let spend = try await client.call("/api/v1/generations", .post, key: key, json: #"{"model": "nope"}"#)
             #expect(spend.status == .forbidden)
             #expect(try await client.call("/api/v1/campaigns", .post, key: key, json: #"{"name": "x"}"#).status == .forbidden)
             let me = try await client.call("/api/v1/me", key: key)
             #expect(me.status == .ok)
-            #expect(try me.json()["role"] as? String == "viewer")
+            #expect(try decode(MeController.Me.self, from: me).role == .viewer)
         }
     }
 
@@ -94,8 +94,8 @@ import Testing
             let audit = try await client.call("/api/v1/audit?action=member.removed", key: team.api_key)
             #expect(audit.text.contains(userID))
             let keys = try await client.call("/api/v1/api-keys", key: team.api_key)
-            let mine = (try keys.json()["data"] as? [[String: Any]])?.filter { $0["created_by"] as? String == userID } ?? []
-            #expect(mine.count == 1 && mine.allSatisfy { $0["revoked_at"] is String })
+            let mine = try decode(Listed<APIKeyRecord>.self, from: keys).data.filter { $0.created_by?.uuidString.lowercased() == userID }
+            #expect(mine.count == 1 && mine.allSatisfy { $0.revoked_at != nil })
         }
     }
 
@@ -126,17 +126,18 @@ import Testing
             let a = try await client.call("/api/v1/members", .post, key: team.api_key, json: #"{"email": "\#(elsewhere.owner_email)", "role": "viewer"}"#)
             let b = try await client.call("/api/v1/members", .post, key: team.api_key, json: #"{"email": "\#(fresh)", "role": "viewer"}"#)
             #expect(a.status == .created && b.status == .created)
-            let (ja, jb) = (try a.json(), try b.json())
-            #expect(Set(ja.keys) == Set(jb.keys))
-            let (ma, mb) = (try #require(ja["member"] as? [String: Any]), try #require(jb["member"] as? [String: Any]))
-            #expect(Set(ma.keys) == Set(mb.keys))
+            // The same fields, whatever the account: compared as free-form JSON, then read as the real type.
+            let (ja, jb) = (try decode(JSONValue.self, from: a), try decode(JSONValue.self, from: b))
+            #expect(ja.keys == jb.keys)
+            let (ma, mb) = (try #require(ja["member"]), try #require(jb["member"]))
+            #expect(ma.keys == mb.keys)
             #expect(ma["name"] == nil && mb["name"] == nil)
-            for (email, body) in [(elsewhere.owner_email, ja), (fresh, jb)] {
-                let password = try #require(body["generated_password"] as? String)
+            for (email, response) in [(elsewhere.owner_email, a), (fresh, b)] {
+                let password = try #require(try decode(TeamRepository.Added.self, from: response).generated_password)
                 let signIn = try await client.call("/api/v1/session", .post, key: nil,
                                                    json: #"{"email": "\#(email)", "password": "\#(password)", "team_id": "\#(team.team_id)"}"#)
                 #expect(signIn.status == .ok, "\(email)")
-                #expect((try signIn.json()["team_id"] as? String).flatMap(UUID.init(uuidString:)) == team.team_id)
+                #expect(try decode(SessionController.SessionInfo.self, from: signIn).team_id == team.team_id)
             }
             // The other account's own password is untouched.
             let own = try await client.call("/api/v1/session", .post, key: nil,

@@ -15,14 +15,14 @@ import Testing
             #expect(right.status == .ok, "\(right.text)")
 
             let log = try await client.call("/api/v1/audit?target_type=user", key: team.api_key)
-            let rows = try #require(try log.json()["data"] as? [[String: Any]]).filter { ($0["action"] as? String)?.hasPrefix("session.") == true }
-            #expect(rows.compactMap { $0["action"] as? String } == ["session.signed_in", "session.sign_in_failed"])
-            #expect(rows.last?["actor_type"] as? String == "anonymous")
-            #expect((rows.last?["details"] as? [String: Any])?["reason"] as? String == "invalid_credentials")
-            #expect(rows.first?["actor_type"] as? String == "user")
+            let rows = try decode(Listed<AuditEntry>.self, from: log).data.filter { $0.action.hasPrefix("session.") }
+            #expect(rows.map(\.action) == ["session.signed_in", "session.sign_in_failed"])
+            #expect(rows.last?.actor_type == "anonymous")
+            #expect(rows.last?.details["reason"]?.string == "invalid_credentials")
+            #expect(rows.first?.actor_type == "user")
             #expect(!log.text.contains("not-the-password-xyz"))
             #expect(!log.text.contains("correct horse battery"))
-            #expect(try await client.call("/api/v1/audit/verify", key: team.api_key).json()["ok"] as? Bool == true)
+            #expect(try decode(AuditRepository.Verification.self, from: try await client.call("/api/v1/audit/verify", key: team.api_key)).ok == true)
         }
     }
 }

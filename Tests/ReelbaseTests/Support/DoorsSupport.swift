@@ -21,7 +21,7 @@ enum Doors {
         let added = try await client.call("/api/v1/members", .post, key: team.api_key,
                                           json: #"{"email": "\#(email)", "role": "\#(role.rawValue)", "password": "correct horse battery"}"#)
         #expect(added.status == .created, "\(added.text)")
-        return try #require((try added.json()["member"] as? [String: Any])?["user_id"] as? String)
+        return try decode(TeamRepository.Added.self, from: added).member.user_id.uuidString.lowercased()
     }
 
     struct Session { let cookie: String; let csrf: String }
@@ -36,7 +36,7 @@ enum Doors {
         let response = try await signIn(email, client: client)
         #expect(response.status == .ok, "\(response.text)")
         let cookie = String(try #require(response.headers[.setCookie]).split(separator: ";")[0])
-        return Session(cookie: cookie, csrf: try #require(try response.json()["csrf_token"] as? String))
+        return Session(cookie: cookie, csrf: try decode(SessionController.SessionInfo.self, from: response).csrf_token)
     }
 
     /// A key created through `session` (so its creator is that person).
@@ -44,7 +44,7 @@ enum Doors {
         let created = try await client.call("/api/v1/api-keys", .post, key: nil, json: #"{"name": "mine", "role": "\#(role.rawValue)"}"#,
                                             headers: [.cookie: session.cookie, .csrfToken: session.csrf])
         #expect(created.status == .created, "\(created.text)")
-        return try #require(try created.json()["key"] as? String)
+        return try decode(APIKeyController.CreatedKey.self, from: created).key
     }
 
     static func email(_ tag: String) -> String { "\(tag)-\(UUID().uuidString.prefix(8).lowercased())@example.com" }

@@ -21,7 +21,7 @@ enum Library {
     /// A second key for the team with the given role.
     static func key(_ role: String, team: TestTeam, client: any TestClientProtocol) async throws -> String {
         let created = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "\#(role)", "role": "\#(role)"}"#)
-        return try #require(try created.json()["key"] as? String)
+        return try decode(APIKeyController.CreatedKey.self, from: created).key
     }
 
     /// Runs one SQL count as the superuser.
