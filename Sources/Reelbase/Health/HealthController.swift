@@ -13,7 +13,7 @@ struct HealthController {
     var metricsToken: String? = nil
     let logger: Logger
 
-    struct Readiness: ResponseEncodable {
+    struct Readiness: ResponseEncodable, Decodable {
         let status: String
         let database: String
         let pending_migrations: Int?

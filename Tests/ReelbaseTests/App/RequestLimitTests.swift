@@ -35,7 +35,7 @@ import Testing
             let template = String(repeating: "{{a}}", count: 4000)
             let created = try await client.call("/api/v1/prompts", .post, key: team.api_key, json: #"{"name": "bomb", "text": "\#(template)"}"#)
             #expect(created.status == .created)
-            let id = try #require(try created.json()["id"] as? String)
+            let id = try decode(Identified.self, from: created).id
             let value = String(repeating: "x", count: 10_000)
             let bomb = try await client.call("/api/v1/prompts/\(id)/render", .post, key: team.api_key, json: #"{"variables": {"a": "\#(value)"}}"#)
             #expect(bomb.status == .unprocessableContent)
@@ -57,7 +57,7 @@ import Testing
             let response = try await client.call("/api/v1/generations", .post, key: team.api_key,
                                                  json: #"{"model": "veo-3.1-fast", "prompt": "kite", "negative_prompt": "\#(negative)", "reference_asset_ids": [\#(ids)]}"#)
             #expect(response.status == .unprocessableContent)
-            let details = try #require((try response.json()["error"] as? [String: Any])?["details"] as? [String: Any])
+            let details = try #require(try decode(AppError.Body.self, from: response).error.details)
             #expect(details["reference_asset_ids"] != nil)
             #expect(details["negative_prompt"] != nil)
         }

@@ -12,7 +12,7 @@ import Testing
             #expect(try await client.call("/healthz", key: nil).status == .ok)
             let ready = try await client.call("/readyz", key: nil)
             #expect(ready.status == .ok)
-            #expect(try ready.json()["pending_migrations"] as? Int == 0)
+            #expect(try decode(HealthController.Readiness.self, from: ready).pending_migrations == 0)
             _ = try await client.call("/api/v1/me", key: nil)
             let metrics = try await client.call("/metrics", key: nil)
             #expect(metrics.status == .ok)
@@ -26,9 +26,9 @@ import Testing
         try await TestEnv.withApp { client in
             let echoed = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.requestID: "abc-123"])
             #expect(echoed.headers[.requestID] == "abc-123")
-            let json = try echoed.json()["error"] as? [String: Any]
-            #expect(json?["code"] as? String == "unauthenticated")
-            #expect(json?["request_id"] as? String == "abc-123")
+            let json = try decode(AppError.Body.self, from: echoed).error
+            #expect(json.code == "unauthenticated")
+            #expect(json.request_id == "abc-123")
             let generated = try await client.call("/healthz", key: nil)
             #expect((generated.headers[.requestID] ?? "").count >= 32)
             let unknown = try await client.call("/api/v1/no-such-thing", key: nil)
