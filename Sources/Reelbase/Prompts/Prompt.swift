@@ -3,7 +3,7 @@ import Hummingbird
 import ReelbaseCore
 
 /// One immutable version of a prompt: what a generation or a seed refers to.
-struct PromptVersion: ResponseEncodable, Sendable {
+struct PromptVersion: ResponseEncodable, Decodable, Sendable {
     let id: UUID
     let prompt_id: UUID
     let version: Int
@@ -28,7 +28,7 @@ struct PromptVersion: ResponseEncodable, Sendable {
 }
 
 /// A named prompt with its newest version and the labels that point into its history.
-struct Prompt: ResponseEncodable, Sendable {
+struct Prompt: ResponseEncodable, Decodable, Sendable {
     let id: UUID
     let name: String
     let campaign_id: UUID?

@@ -48,9 +48,9 @@ struct PromptToolsController {
         return Response(status: .noContent)
     }
 
-    struct Diff: ResponseEncodable {
-        struct Line: Encodable { let op: String; let text: String; let old_line: Int?; let new_line: Int? }
-        struct Change: Encodable { let from: JSONValue; let to: JSONValue }
+    struct Diff: ResponseEncodable, Decodable {
+        struct Line: Codable { let op: String; let text: String; let old_line: Int?; let new_line: Int? }
+        struct Change: Codable { let from: JSONValue; let to: JSONValue }
         let prompt_id: UUID
         let from: Int
         let to: Int
@@ -96,7 +96,7 @@ struct PromptToolsController {
         }
     }
 
-    struct Rendered: ResponseEncodable {
+    struct Rendered: ResponseEncodable, Decodable {
         let prompt_id: UUID
         let version: Int
         let text: String

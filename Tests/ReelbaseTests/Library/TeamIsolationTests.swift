@@ -14,7 +14,7 @@ import Testing
             let prompt = try await client.call("/api/v1/prompts", .post, key: b.api_key,
                                                json: #"{"name": "B \#(word)", "text": "a \#(word) at dawn", "campaign_id": "\#(campaign)"}"#)
             let promptID = try #require(prompt.id)
-            let versionID = try #require((try prompt.json()["latest"] as? [String: Any])?["id"] as? String)
+            let versionID = try decode(Prompt.self, from: prompt).latest.id.uuidString.lowercased()
             _ = try await client.call("/api/v1/prompts/\(promptID)/labels/production", .put, key: b.api_key, json: #"{"version": 1}"#)
             let asset = try #require(try await Library.upload(png, key: b.api_key, client: client).id)
             let seed = try #require(try await client.call("/api/v1/seeds", .post, key: b.api_key,
@@ -51,9 +51,9 @@ import Testing
             for path in ["/campaigns?include_archived=true", "/prompts", "/prompts?q=\(word)", "/assets", "/seeds", "/seeds?prompt_version_id=\(versionID)"] {
                 let listed = try await client.call("/api/v1" + path, key: a.api_key)
                 #expect(listed.status == .ok)
-                #expect(listed.data.isEmpty, "\(path)")
+                #expect(try decode(Listed<Identified>.self, from: listed).data.isEmpty, "\(path)")
             }
-            #expect(try await client.call("/api/v1/prompts?q=\(word)", key: b.api_key).data.count == 1)
+            #expect(try await client.rows(Prompt.self, "/api/v1/prompts?q=\(word)", key: b.api_key).count == 1)
             // Dedup is per team: A's copy of B's bytes is A's own asset.
             let mine = try await Library.upload(png, key: a.api_key, client: client)
             #expect(mine.status == .created)

@@ -21,12 +21,13 @@ import Testing
             let added = try await client.call("/api/v1/prompts/\(id)/versions", .post, key: team.api_key,
                                               json: #"{"text": "A {{animal}} swims", "note": "water"}"#)
             #expect(added.status == .created)
-            #expect(try added.json()["version"] as? Int == 2)
+            let second = try decode(PromptVersion.self, from: added)
+            #expect(second.version == 2)
             // Omitted fields carry over; null clears.
-            #expect(try added.json()["negative_prompt"] as? String == "blurry {{animal}}")
-            #expect((try added.json()["default_params"] as? [String: Any])?["duration"] as? Int == 8)
+            #expect(second.negative_prompt == "blurry {{animal}}")
+            #expect(second.default_params["duration"]?.number == 8)
             let cleared = try await client.call("/api/v1/prompts/\(id)/versions", .post, key: team.api_key, json: #"{"text": "x", "negative_prompt": null}"#)
-            #expect(try cleared.json()["negative_prompt"] == nil || (try cleared.json()["negative_prompt"] is NSNull))
+            #expect(try decode(PromptVersion.self, from: cleared).negative_prompt == nil)
             #expect(try await client.call("/api/v1/prompts/\(id)/versions/1", key: team.api_key).text == v1)
 
             // No route changes a version.
@@ -36,11 +37,13 @@ import Testing
             }
             #expect(try await client.call("/api/v1/prompts/\(id)/versions/1", key: team.api_key).text == v1)
             let versions = try await client.call("/api/v1/prompts/\(id)/versions?limit=2", key: team.api_key)
-            #expect(versions.data.compactMap { $0["version"] as? Int } == [3, 2])
-            let cursor = try #require(try versions.json()["next_cursor"] as? String)
+            let newest = try decode(Listed<PromptVersion>.self, from: versions)
+            #expect(newest.data.map(\.version) == [3, 2])
+            let cursor = try #require(newest.next_cursor)
             let rest = try await client.call("/api/v1/prompts/\(id)/versions?limit=2&cursor=\(cursor)", key: team.api_key)
-            #expect(rest.data.compactMap { $0["version"] as? Int } == [1])
-            #expect(try rest.json()["next_cursor"] == nil || (try rest.json()["next_cursor"] is NSNull))
+            let oldest = try decode(Listed<PromptVersion>.self, from: rest)
+            #expect(oldest.data.map(\.version) == [1])
+            #expect(oldest.next_cursor == nil)
         }
         // Nor does any SQL path, even the superuser's.
         for sql in ["UPDATE prompt_versions SET text = 'x' WHERE team_id = '\(team.team_id)'",
@@ -62,19 +65,19 @@ import Testing
             #expect(try await client.call("/api/v1/prompts/\(id)/labels/bad%20name", .put, key: team.api_key, json: #"{"version": 1}"#).status == .unprocessableContent)
 
             let byLabel = try await client.call("/api/v1/prompts/\(id)/versions/production", key: team.api_key)
-            #expect(try byLabel.json()["text"] as? String == "second")
-            #expect(try await client.call("/api/v1/prompts/\(id)", key: team.api_key).json()["labels"] as? [String: Int] == ["production": 2])
+            #expect(try decode(PromptVersion.self, from: byLabel).text == "second")
+            #expect(try decode(Prompt.self, from: try await client.call("/api/v1/prompts/\(id)", key: team.api_key)).labels == ["production": 2])
 
-            let audit = try await client.call("/api/v1/audit?action=prompt.label_moved", key: team.api_key)
-            let details = audit.data.compactMap { $0["details"] as? [String: Any] }
+            let audit = try await client.auditRows("action=prompt.label_moved", key: team.api_key)
+            let details = audit.map(\.details)
             #expect(details.count == 2)
-            #expect(details.first?["from"] as? Int == 1 && details.first?["to"] as? Int == 2)
-            #expect(details.last?["from"] is NSNull && details.last?["to"] as? Int == 1)
-            #expect(audit.data.allSatisfy { $0["target_id"] as? String == id })
+            #expect(details.first?["from"]?.number == 1 && details.first?["to"]?.number == 2)
+            #expect(details.last?["from"] == .null && details.last?["to"]?.number == 1)
+            #expect(audit.allSatisfy { $0.target_id == id })
 
             #expect(try await client.call("/api/v1/prompts/\(id)/labels/production", .delete, key: team.api_key).status == .noContent)
             #expect(try await client.call("/api/v1/prompts/\(id)/labels/production", .delete, key: team.api_key).status == .notFound)
-            #expect(try await client.call("/api/v1/audit?action=prompt.label_removed", key: team.api_key).data.count == 1)
+            #expect(try await client.auditRows("action=prompt.label_removed", key: team.api_key).count == 1)
         }
     }
 
@@ -85,26 +88,27 @@ import Testing
             let id = try await Self.createPrompt(client, key: team.api_key, text: "line one\\nA {{animal}} runs")
             _ = try await client.call("/api/v1/prompts/\(id)/versions", .post, key: team.api_key,
                                       json: #"{"text": "line one\nA \#(word) {{animal}} sprints", "default_params": {"duration": 4}}"#)
-            let diff = try await client.call("/api/v1/prompts/\(id)/diff?from=1&to=2", key: team.api_key).json()
-            #expect(diff["changed_fields"] as? [String] == ["text", "default_params"])
-            #expect((diff["unified"] as? String)?.contains("-A {{animal}} runs") == true)
-            #expect((diff["unified"] as? String)?.contains("+A \(word) {{animal}} sprints") == true)
-            #expect((diff["lines"] as? [[String: Any]])?.first?["op"] as? String == "context")
+            let diff = try decode(PromptToolsController.Diff.self, from: try await client.call("/api/v1/prompts/\(id)/diff?from=1&to=2", key: team.api_key))
+            #expect(diff.changed_fields == ["text", "default_params"])
+            #expect(diff.unified.contains("-A {{animal}} runs"))
+            #expect(diff.unified.contains("+A \(word) {{animal}} sprints"))
+            #expect(diff.lines.first?.op == "context")
 
             let missing = try await client.call("/api/v1/prompts/\(id)/render", .post, key: team.api_key, json: #"{"version": 1, "variables": {}}"#)
             #expect(missing.status == .unprocessableContent)
             #expect(missing.errorCode == "missing_variables")
             #expect(missing.text.contains("animal") && missing.text.contains("place") == false)
             let rendered = try await client.call("/api/v1/prompts/\(id)/render", .post, key: team.api_key, json: #"{"variables": {"animal": "fox", "extra": 1}}"#)
-            #expect(try rendered.json()["text"] as? String == "line one\nA \(word) fox sprints")
-            #expect(try rendered.json()["negative_prompt"] as? String == "blurry fox")
-            #expect(try rendered.json()["version"] as? Int == 2)
+            let text = try decode(PromptToolsController.Rendered.self, from: rendered)
+            #expect(text.text == "line one\nA \(word) fox sprints")
+            #expect(text.negative_prompt == "blurry fox")
+            #expect(text.version == 2)
 
             let found = try await client.call("/api/v1/prompts?q=\(word)", key: team.api_key)
-            #expect(found.data.compactMap { $0["id"] as? String } == [id])
+            #expect(try decode(Listed<Identified>.self, from: found).data.map(\.id) == [id])
             // English stemming: "sprinting" finds "sprints"; a word in no version finds nothing.
-            #expect(try await client.call("/api/v1/prompts?q=sprinting", key: team.api_key).data.count == 1)
-            #expect(try await client.call("/api/v1/prompts?q=giraffe", key: team.api_key).data.isEmpty)
+            #expect(try await client.rows(Prompt.self, "/api/v1/prompts?q=sprinting", key: team.api_key).count == 1)
+            #expect(try await client.rows(Prompt.self, "/api/v1/prompts?q=giraffe", key: team.api_key).isEmpty)
         }
     }
 
