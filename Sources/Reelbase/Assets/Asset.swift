@@ -15,7 +15,7 @@ enum AssetRole: String, Codable, Sendable, CaseIterable {
 }
 
 /// An image a team keeps for generations; its bytes live in the blob store.
-struct Asset: ResponseEncodable, Sendable {
+struct Asset: ResponseEncodable, Decodable, Sendable {
     let id: UUID
     let kind: ImageFormat
     let content_type: String

@@ -73,9 +73,10 @@ import Testing
             let url = "http://127.0.0.1:\(server.port)/a.png"
             let imported = try await client.call("/api/v1/assets/import", .post, key: team.api_key, json: #"{"url": "\#(url)", "role": "last_frame"}"#)
             #expect(imported.status == .created)
-            #expect(try imported.json()["kind"] as? String == "png")
-            #expect(try imported.json()["role"] as? String == "last_frame")
-            #expect(try imported.json()["source_url"] as? String == url)
+            let asset = try decode(Asset.self, from: imported)
+            #expect(asset.kind.rawValue == "png")
+            #expect(asset.role?.rawValue == "last_frame")
+            #expect(asset.source_url == url)
             let uploaded = try await Library.upload(ImageFixtures.png4x3, key: team.api_key, client: client)
             #expect(uploaded.status == .ok)
             #expect(uploaded.id == imported.id)

@@ -21,7 +21,7 @@ import Testing
             let multipart = try await client.execute(uri: "/api/v1/assets", method: .post,
                                                      headers: [.authorization: "Bearer \(team.api_key)", .contentType: type], body: body)
             #expect(multipart.status == .created)
-            #expect(try multipart.json()["name"] as? String == "big one")
+            #expect(try decode(Asset.self, from: multipart).name == "big one")
             let formID = try #require(multipart.id)
             for (id, bytes) in [(rawID, raw), (formID, form)] {
                 let content = try await client.call("/api/v1/assets/\(id)/content", key: team.api_key)

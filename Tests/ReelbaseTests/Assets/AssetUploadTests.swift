@@ -11,11 +11,11 @@ import Testing
         try await TestEnv.withApp { client in
             let first = try await Library.upload(png, query: "?role=first_frame&name=Opening&tags=hero,dusk", key: team.api_key, client: client)
             #expect(first.status == .created)
-            let asset = try first.json()
-            #expect(asset["kind"] as? String == "png")
-            #expect(asset["width"] as? Int == 4 && asset["height"] as? Int == 3)
-            #expect(asset["role"] as? String == "first_frame")
-            #expect(asset["tags"] as? [String] == ["hero", "dusk"])
+            let asset = try decode(Asset.self, from: first)
+            #expect(asset.kind.rawValue == "png")
+            #expect(asset.width == 4 && asset.height == 3)
+            #expect(asset.role?.rawValue == "first_frame")
+            #expect(asset.tags == ["hero", "dusk"])
             let again = try await Library.upload(png, as: "image/webp", key: team.api_key, client: client)
             #expect(again.status == .ok)
             #expect(again.id == first.id)
@@ -49,7 +49,7 @@ import Testing
         try await TestEnv.withApp { client in
             let mislabelled = try await Library.upload(ImageFixtures.png4x3, as: "image/jpeg", key: team.api_key, client: client)
             #expect(mislabelled.status == .created)
-            #expect(try mislabelled.json()["kind"] as? String == "png")
+            #expect(try decode(Asset.self, from: mislabelled).kind.rawValue == "png")
             let id = try #require(mislabelled.id)
             let content = try await client.call("/api/v1/assets/\(id)/content", key: team.api_key)
             #expect(content.headers[.contentType] == "image/png")
@@ -68,9 +68,9 @@ import Testing
             #expect(try await Library.upload(Library.uniquePNG(), query: "?role=poster", key: team.api_key, client: client).status == .unprocessableContent)
 
             for (bytes, kind, size) in [(ImageFixtures.jpeg3x2, "jpeg", [3, 2]), (ImageFixtures.webpLossless9x6, "webp", [9, 6])] {
-                let stored = try await Library.upload(bytes, as: "image/png", key: team.api_key, client: client).json()
-                #expect(stored["kind"] as? String == kind)
-                #expect([stored["width"] as? Int, stored["height"] as? Int] == size.map(Optional.some))
+                let stored = try decode(Asset.self, from: try await Library.upload(bytes, as: "image/png", key: team.api_key, client: client))
+                #expect(stored.kind.rawValue == kind)
+                #expect([stored.width, stored.height] == size)
             }
         }
         #expect(try await Library.count("SELECT count(*) FROM blobs WHERE team_id = '\(team.team_id)'") == 3)
@@ -83,14 +83,15 @@ import Testing
             let (type, body) = Library.multipart(ImageFixtures.webpExtended11x13, fields: ["role": "reference", "tags": "a,b", "campaign_id": campaign])
             let stored = try await client.execute(uri: "/api/v1/assets", method: .post, headers: [.authorization: "Bearer \(team.api_key)", .contentType: type], body: body)
             #expect(stored.status == .created)
-            let json = try stored.json()
-            #expect(json["kind"] as? String == "webp")
-            #expect(json["width"] as? Int == 11 && json["height"] as? Int == 13)
-            #expect(json["role"] as? String == "reference")
-            #expect(json["campaign_id"] as? String == campaign)
-            #expect(try await client.call("/api/v1/assets?campaign_id=\(campaign)&role=reference&tag=b", key: team.api_key).data.count == 1)
-            #expect(try await client.call("/api/v1/assets?role=first_frame", key: team.api_key).data.isEmpty)
-            #expect(try await client.call("/api/v1/campaigns/\(campaign)", key: team.api_key).json()["counts"] as? [String: Int] == ["prompts": 0, "assets": 1, "seeds": 0])
+            let json = try decode(Asset.self, from: stored)
+            #expect(json.kind.rawValue == "webp")
+            #expect(json.width == 11 && json.height == 13)
+            #expect(json.role?.rawValue == "reference")
+            #expect(json.campaign_id?.uuidString.lowercased() == campaign)
+            #expect(try await client.rows(Asset.self, "/api/v1/assets?campaign_id=\(campaign)&role=reference&tag=b", key: team.api_key).count == 1)
+            #expect(try await client.rows(Asset.self, "/api/v1/assets?role=first_frame", key: team.api_key).isEmpty)
+            let counts = try decode(Campaign.self, from: try await client.call("/api/v1/campaigns/\(campaign)", key: team.api_key)).counts
+            #expect(counts.prompts == 0 && counts.assets == 1 && counts.seeds == 0)
 
             let noFile = ByteBuffer(string: "--rb-test-boundary\r\nContent-Disposition: form-data; name=\"role\"\r\n\r\nreference\r\n--rb-test-boundary--\r\n")
             let missing = try await client.execute(uri: "/api/v1/assets", method: .post, headers: [.authorization: "Bearer \(team.api_key)", .contentType: type], body: noFile)
@@ -140,7 +141,7 @@ import Testing
             #expect(try await client.call("/api/v1/assets/\(id)", .delete, key: viewer).status == .forbidden)
             #expect(try await client.call("/api/v1/assets/\(id)", .delete, key: team.api_key).status == .noContent)
             #expect(try await client.call("/api/v1/assets/\(id)", key: team.api_key).status == .notFound)
-            #expect(try await client.call("/api/v1/audit?action=asset.deleted", key: team.api_key).data.count == 1)
+            #expect(try await client.auditRows("action=asset.deleted", key: team.api_key).count == 1)
         }
         #expect(try await Library.count("SELECT count(*) FROM blobs WHERE team_id = '\(team.team_id)'") == 0)
     }
