@@ -7,7 +7,7 @@ struct PricingController {
     let prices: PriceRepository
     let catalog: ModelCatalog
 
-    struct PriceList: ResponseEncodable {
+    struct PriceList: ResponseEncodable, Decodable {
         let data: [PriceRepository.Row]
     }
 
@@ -15,14 +15,14 @@ struct PricingController {
         let rows: [PriceRow]
     }
 
-    struct ModelEntry: Encodable {
+    struct ModelEntry: Codable {
         let model: ModelSpec
         /// Cheapest and dearest estimate over the model's durations and audio settings.
         let estimate_min_usd: Decimal?
         let estimate_max_usd: Decimal?
     }
 
-    struct ModelList: ResponseEncodable {
+    struct ModelList: ResponseEncodable, Decodable {
         let data: [ModelEntry]
     }
 

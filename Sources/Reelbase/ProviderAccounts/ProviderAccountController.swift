@@ -37,7 +37,7 @@ struct ProviderAccountController {
         enum CodingKeys: String, CodingKey { case name, api_key, base_url, concurrency_limit, mode }
     }
 
-    struct CheckResult: ResponseEncodable {
+    struct CheckResult: ResponseEncodable, Decodable {
         let account_id: UUID
         let credits: Decimal?
         let free_credits: Decimal?
