@@ -29,7 +29,9 @@ import Testing
         return Booked(team: team, owner: owner, colleague: colleague, colleagueEmail: colleagueEmail, launch: launch)
     }
 
-    static func rows(_ json: [String: Any]) -> [[String: Any]] { json["rows"] as? [[String: Any]] ?? [] }
+    static func report(_ client: any TestClientProtocol, _ query: String, key: String) async throws -> SpendReport {
+        try decode(SpendReport.self, from: try await client.call("/api/v1/spend?" + query, key: key))
+    }
 
     @Test func groupsByEachDimension() async throws {
         let booked = try await Self.bookSome()
@@ -37,43 +39,43 @@ import Testing
         try await TestEnv.withApp { client in
             let viewer = try await Library.key("viewer", team: team, client: client)
             // Every role reads; day is the default grouping, UTC days.
-            let byDay = try await client.call("/api/v1/spend?\(Self.range)", key: viewer).json()
-            #expect(byDay["group_by"] as? String == "day")
-            #expect(byDay["total_usd"] as? Double == 3.9)
-            #expect(byDay["total_estimated_usd"] as? Double == 0.4)
-            let days = Self.rows(byDay)
-            #expect(days.map { $0["key"] as? String } == ["2025-03-01", "2025-03-02"])
-            #expect(days[0]["generations"] as? Int == 2)
-            #expect(days[0]["spent_usd"] as? Double == 1.9)
-            #expect(days[0]["estimated_usd"] as? Double == 0.4)
-            #expect(days[0]["reported_usd"] as? Double == 1.5)
-            #expect(days[1]["label"] as? String == "2025-03-02")
+            let byDay = try await Self.report(client, Self.range, key: viewer)
+            #expect(byDay.group_by == .day)
+            #expect(byDay.total_usd == 3.9)
+            #expect(byDay.total_estimated_usd == 0.4)
+            let days = byDay.rows
+            #expect(days.map(\.key) == ["2025-03-01", "2025-03-02"])
+            #expect(days[0].generations == 2)
+            #expect(days[0].spent_usd == 1.9)
+            #expect(days[0].estimated_usd == 0.4)
+            #expect(days[0].reported_usd == 1.5)
+            #expect(days[1].label == "2025-03-02")
 
-            let byTeam = Self.rows(try await client.call("/api/v1/spend?group_by=team&\(Self.range)", key: viewer).json())
+            let byTeam = try await Self.report(client, "group_by=team&\(Self.range)", key: viewer).rows
             #expect(byTeam.count == 1)
-            #expect(byTeam.first?["key"] as? String == team.team_id.uuidString.lowercased())
-            #expect(byTeam.first?["spent_usd"] as? Double == 3.9)
+            #expect(byTeam.first?.key == team.team_id.uuidString.lowercased())
+            #expect(byTeam.first?.spent_usd == 3.9)
 
-            let byCampaign = Self.rows(try await client.call("/api/v1/spend?group_by=campaign&\(Self.range)", key: viewer).json())
-            #expect(byCampaign.map { $0["label"] as? String } == ["(no campaign)", "Launch"])
-            #expect(byCampaign.row("label", "Launch")?["key"] as? String == booked.launch.uuidString.lowercased())
-            #expect(byCampaign.row("label", "Launch")?["spent_usd"] as? Double == 1.9)
-            #expect(byCampaign.row("label", "(no campaign)")?["key"] as? String == "")
+            let byCampaign = try await Self.report(client, "group_by=campaign&\(Self.range)", key: viewer).rows
+            #expect(byCampaign.map(\.label) == ["(no campaign)", "Launch"])
+            #expect(byCampaign.first { $0.label == "Launch" }?.key == booked.launch.uuidString.lowercased())
+            #expect(byCampaign.first { $0.label == "Launch" }?.spent_usd == 1.9)
+            #expect(byCampaign.first { $0.label == "(no campaign)" }?.key == "")
 
-            let byUser = Self.rows(try await client.call("/api/v1/spend?group_by=user&\(Self.range)", key: viewer).json())
-            #expect(byUser.map { $0["label"] as? String } == ["(no person)", team.owner_email, booked.colleagueEmail])
-            #expect(byUser.row("key", booked.colleague.uuidString.lowercased())?["spent_usd"] as? Double == 0.4)
-            #expect(byUser.row("key", booked.owner.uuidString.lowercased())?["spent_usd"] as? Double == 1.5)
+            let byUser = try await Self.report(client, "group_by=user&\(Self.range)", key: viewer).rows
+            #expect(byUser.map(\.label) == ["(no person)", team.owner_email, booked.colleagueEmail])
+            #expect(byUser.first { $0.key == booked.colleague.uuidString.lowercased() }?.spent_usd == 0.4)
+            #expect(byUser.first { $0.key == booked.owner.uuidString.lowercased() }?.spent_usd == 1.5)
 
-            let byModel = Self.rows(try await client.call("/api/v1/spend?group_by=model&\(Self.range)", key: viewer).json())
-            #expect(byModel.map { $0["key"] as? String } == ["segmind/veo-3", "segmind/veo-3.1-fast"])
-            #expect(byModel[0]["generations"] as? Int == 2)
-            #expect(byModel[0]["spent_usd"] as? Double == 3.5)
-            #expect(byModel[1]["estimated_usd"] as? Double == 0.4)
+            let byModel = try await Self.report(client, "group_by=model&\(Self.range)", key: viewer).rows
+            #expect(byModel.map(\.key) == ["segmind/veo-3", "segmind/veo-3.1-fast"])
+            #expect(byModel[0].generations == 2)
+            #expect(byModel[0].spent_usd == 3.5)
+            #expect(byModel[1].estimated_usd == 0.4)
 
             // The range's edges: `until` is exclusive; a bare day means its UTC midnight.
-            let firstDay = try await client.call("/api/v1/spend?since=2025-03-01&until=2025-03-02", key: viewer).json()
-            #expect(firstDay["total_usd"] as? Double == 1.9)
+            let firstDay = try await Self.report(client, "since=2025-03-01&until=2025-03-02", key: viewer)
+            #expect(firstDay.total_usd == 1.9)
             for bad in ["group_by=campaigns", "format=xml", "since=yesterday", "since=2025-03-02&until=2025-03-01", "since=2020-01-01&until=2025-01-01"] {
                 #expect(try await client.call("/api/v1/spend?\(bad)", key: viewer).status == .badRequest, "\(bad)")
             }
@@ -133,27 +135,26 @@ import Testing
         try await SpendFixtures.book(team: team, amount: "1.00", at: "2025-03-01T14:00:00Z", accountKey: chargedKey)
         try await SpendFixtures.snapshot(team: team, account: charged, remaining: "19", cost: "1", at: "2025-03-01T14:00:00Z")
         try await TestEnv.withApp { client in
-            let json = try await client.call("/api/v1/spend?\(Self.range)", key: booked.team.api_key).json()
-            let drift = try #require(json["drift"] as? [[String: Any]])
+            let drift = try await Self.report(client, Self.range, key: booked.team.api_key).drift
             #expect(drift.count == 3)
-            let withCosts = try #require(drift.row("account_key", chargedKey))
-            #expect(withCosts["opening_balance"] as? Double == 21)
-            #expect(withCosts["balance_fall"] as? Double == 2)
-            #expect(withCosts["drift"] as? Double == 0)
-            let instance = try #require(drift.row("account_key", "default:segmind"))
-            #expect(instance["booked_usd"] as? Double == 3.9, "the charged account's bookings are its own")
-            #expect(instance["opening_balance"] as? Double == 100)
-            #expect(instance["closing_balance"] as? Double == 96.4)
-            #expect(instance["balance_fall"] as? Double == 3.6)
-            #expect(instance["drift"] as? Double == 0.3)
-            #expect(instance["snapshots"] as? Int == 2)
-            #expect(instance["label"] as? String == "instance segmind account")
-            let own = try #require(drift.row("account_key", account.uuidString.lowercased()))
-            #expect(own["booked_usd"] as? Double == 0)
-            #expect(own["label"] as? String == "team segmind")
-            #expect(own["snapshots"] as? Int == 1)
-            #expect(own["balance_fall"] == nil)
-            #expect(own["drift"] == nil)
+            let withCosts = try #require(drift.first { $0.account_key == chargedKey })
+            #expect(withCosts.opening_balance == 21)
+            #expect(withCosts.balance_fall == 2)
+            #expect(withCosts.drift == 0)
+            let instance = try #require(drift.first { $0.account_key == "default:segmind" })
+            #expect(instance.booked_usd == 3.9, "the charged account's bookings are its own")
+            #expect(instance.opening_balance == 100)
+            #expect(instance.closing_balance == 96.4)
+            #expect(instance.balance_fall == 3.6)
+            #expect(instance.drift == 0.3)
+            #expect(instance.snapshots == 2)
+            #expect(instance.label == "instance segmind account")
+            let own = try #require(drift.first { $0.account_key == account.uuidString.lowercased() })
+            #expect(own.booked_usd == 0)
+            #expect(own.label == "team segmind")
+            #expect(own.snapshots == 1)
+            #expect(own.balance_fall == nil)
+            #expect(own.drift == nil)
         }
     }
 
@@ -165,12 +166,11 @@ import Testing
         try await SpendFixtures.snapshot(team: b.team_id, account: nil, remaining: "70", at: "2025-03-01T10:00:00Z")
         try await TestEnv.withApp { client in
             for grouping in SpendGrouping.allCases {
-                let json = try await client.call("/api/v1/spend?group_by=\(grouping.rawValue)&\(Self.range)", key: a.api_key).json()
-                #expect(json["total_usd"] as? Double == 1, "\(grouping)")
-                #expect(Self.rows(json).count == 1, "\(grouping)")
-                let drift = json["drift"] as? [[String: Any]] ?? []
-                #expect(drift.count == 1)
-                #expect(drift.first?["snapshots"] as? Int == 0)
+                let json = try await Self.report(client, "group_by=\(grouping.rawValue)&\(Self.range)", key: a.api_key)
+                #expect(json.total_usd == 1, "\(grouping)")
+                #expect(json.rows.count == 1, "\(grouping)")
+                #expect(json.drift.count == 1)
+                #expect(json.drift.first?.snapshots == 0)
             }
             let csv = try await client.call("/api/v1/spend?group_by=team&format=csv&\(Self.range)", key: a.api_key).text
             #expect(!csv.contains(b.team_id.uuidString.lowercased()))

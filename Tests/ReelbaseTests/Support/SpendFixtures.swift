@@ -94,8 +94,3 @@ enum SpendFixtures {
         }
     }
 }
-
-extension Array where Element == [String: Any] {
-    /// The row whose `field` is `value`.
-    func row(_ field: String, _ value: String) -> [String: Any]? { first { $0[field] as? String == value } }
-}
