@@ -29,7 +29,7 @@ import Testing
     /// Two jobs whose POST left and got a 502: both end in submit_unknown, each holding its estimate.
     static func twoUnknownJobs(_ h: PipelineHarness) async throws -> (campaign: String, ids: [String]) {
         let campaign = try await h.client.call("/api/v1/campaigns", .post, key: h.team.api_key, json: #"{"name": "launch", "budget_usd": "100"}"#)
-        let campaignID = try #require(try campaign.json()["id"] as? String, "\(campaign.text)")
+        let campaignID = try decode(Identified.self, from: campaign).id
         await h.simulator.setFaults([FaultRule(route: .submit, fault: .badGateway, count: 2, afterProcessing: true)])
         var ids: [String] = []
         for duration in [4, 8] {
@@ -37,7 +37,7 @@ import Testing
         }
         for id in ids {
             let job = try await h.wait(id, for: ["submit_unknown", "succeeded", "failed"])
-            try #require(job["status"] as? String == "submit_unknown")
+            try #require(job.status == .submitUnknown)
         }
         return (campaignID, ids)
     }
@@ -55,24 +55,24 @@ import Testing
                 == Books(teamReserved: Decimal(string: "1.2")!, teamSpent: 0, campaignReserved: Decimal(string: "1.2")!, campaignSpent: 0, ledgerRows: 0, ledgerSum: 0))
 
             let viewer = try await h.client.call("/api/v1/api-keys", .post, key: h.team.api_key, json: #"{"name": "reader", "role": "viewer"}"#)
-            let viewerKey = try #require(try viewer.json()["key"] as? String)
+            let viewerKey = try decode(APIKeyController.CreatedKey.self, from: viewer).key
             #expect(try await resolve(h, ids[0], billed: true, key: viewerKey).status == .forbidden)
 
             let billed = try await resolve(h, ids[0], billed: true)
             #expect(billed.status == .ok, "\(billed.text)")
-            let job = try billed.json()
-            #expect(job["status"] as? String == "failed")
-            #expect((job["error"] as? [String: Any])?["kind"] as? String == "resolved_billed")
-            #expect(job["cost_usd"] as? Double == 0.4)
-            #expect(job["cost_is_estimate"] as? Bool == true)
+            let job = try decode(Generation.self, from: billed)
+            #expect(job.status == .failed)
+            #expect(job.error?.kind == "resolved_billed")
+            #expect(job.cost_usd == 0.4)
+            #expect(job.cost_is_estimate == true)
             #expect(try await Self.books(h, campaign: campaign)
                 == Books(teamReserved: Decimal(string: "0.8")!, teamSpent: Decimal(string: "0.4")!, campaignReserved: Decimal(string: "0.8")!,
                          campaignSpent: Decimal(string: "0.4")!, ledgerRows: 1, ledgerSum: Decimal(string: "0.4")!))
 
             let notBilled = try await resolve(h, ids[1], billed: false, note: "not on the bill")
             #expect(notBilled.status == .ok, "\(notBilled.text)")
-            #expect((try notBilled.json()["error"] as? [String: Any])?["kind"] as? String == "resolved_not_billed")
-            #expect(try notBilled.json()["cost_usd"] as? Double == 0)
+            #expect(try decode(Generation.self, from: notBilled).error?.kind == "resolved_not_billed")
+            #expect(try decode(Generation.self, from: notBilled).cost_usd == 0)
             // Everything reserved is back; only the billed one is spent.
             #expect(try await Self.books(h, campaign: campaign)
                 == Books(teamReserved: 0, teamSpent: Decimal(string: "0.4")!, campaignReserved: 0,
@@ -81,10 +81,9 @@ import Testing
             let again = try await resolve(h, ids[1], billed: true)
             #expect(again.status == .conflict)
             #expect(again.text.contains("submit_unknown"))
-            let audit = try await h.client.call("/api/v1/audit?action=generation.resolved", key: h.team.api_key)
-            let rows = try #require(try audit.json()["data"] as? [[String: Any]])
+            let rows = try await h.client.auditRows("action=generation.resolved", key: h.team.api_key)
             #expect(rows.count == 2)
-            #expect(rows.compactMap { ($0["details"] as? [String: Any])?["note"] as? String }.sorted() == ["checked the Segmind bill", "not on the bill"])
+            #expect(rows.compactMap { $0.details["note"]?.string }.sorted() == ["checked the Segmind bill", "not on the bill"])
         }
     }
 
@@ -118,7 +117,7 @@ import Testing
             #expect(noNote.status == .unprocessableContent)
             let noBilled = try await h.client.call("/api/v1/generations/\(id)/resolve", .post, key: h.team.api_key, json: #"{"note": "x"}"#)
             #expect(noBilled.status == .badRequest)
-            #expect(try await h.generation(id)["status"] as? String == "queued")
+            #expect(try await h.generation(id).status.rawValue == "queued")
         }
     }
 }

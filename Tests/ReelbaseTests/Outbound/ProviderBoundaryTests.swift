@@ -47,11 +47,11 @@ final class FakeAimlProvider: Sendable {
                 let response = try await client.call("/api/v1/provider-accounts", .post, key: team.api_key,
                                                      json: Self.create.replacingOccurrences(of: "URL", with: url))
                 #expect(response.status == .unprocessableContent, "\(url): \(response.text)")
-                let details = (try response.json()["error"] as? [String: Any])?["details"] as? [String: Any]
+                let details = try decode(AppError.Body.self, from: response).error.details
                 #expect(details?["base_url"] != nil, "\(url)")
             }
-            let listed = try await client.call("/api/v1/provider-accounts", key: team.api_key).json()["data"] as? [[String: Any]]
-            #expect(listed?.isEmpty == true, "nothing half-written")
+            let listed = try await client.rows(ProviderAccountRecord.self, "/api/v1/provider-accounts", key: team.api_key)
+            #expect(listed.isEmpty, "nothing half-written")
         }
         #expect(canary.connections == 0)
     }
@@ -65,7 +65,7 @@ final class FakeAimlProvider: Sendable {
             let created = try await client.call("/api/v1/provider-accounts", .post, key: team.api_key,
                                                 json: Self.create.replacingOccurrences(of: "URL", with: "http://127.0.0.1:\(canary.port)"))
             #expect(created.status == .created, "\(created.text)")
-            return try #require(try created.json()["id"] as? String)
+            return try decode(Identified.self, from: created).id
         }
         // ...and refused on the next call once the policy says no.
         try await TestEnv.withApp { client in
@@ -87,10 +87,10 @@ final class FakeAimlProvider: Sendable {
             }
             let id = try await h.generate(#"{"provider": "aimlapi", "model": "veo-3.1-lite", "prompt": "a lighthouse", "duration": 4}"#)
             let done = try await h.wait(id, for: ["succeeded", "failed", "submit_unknown"])
-            #expect(done["status"] as? String == "failed")
-            let error = done["error"] as? [String: Any]
-            #expect(error?["kind"] as? String == "invalid_request")
-            #expect((error?["message"] as? String)?.contains("outbound policy") == true, "\(error ?? [:])")
+            #expect(done.status == .failed)
+            let error = done.error
+            #expect(error?.kind == "invalid_request")
+            #expect(error?.message?.contains("outbound policy") == true, "\(String(describing: error))")
         }
         #expect(canary.connections == 0)
     }
@@ -104,7 +104,7 @@ final class FakeAimlProvider: Sendable {
         try await TestEnv.withApp(allowingSimulator: true) { client in
             let created = try await client.call("/api/v1/provider-accounts", .post, key: team.api_key,
                                                 json: Self.create.replacingOccurrences(of: "URL", with: "http://127.0.0.1:\(upstream.port)"))
-            let id = try #require(try created.json()["id"] as? String)
+            let id = try decode(Identified.self, from: created).id
             let check = try await client.call("/api/v1/provider-accounts/\(id)/check", .post, key: team.api_key)
             #expect(check.status == .badGateway)
             #expect(!check.text.contains("hunter2") && !check.text.contains("internal-admin-panel"), "\(check.text)")
@@ -117,32 +117,32 @@ final class FakeAimlProvider: Sendable {
         try await TestEnv.withApp(allowingSimulator: true) { client in
             let created = try await client.call("/api/v1/provider-accounts", .post, key: team.api_key,
                                                 json: Self.create.replacingOccurrences(of: "URL", with: "http://127.0.0.1:9/"))
-            let id = try #require(try created.json()["id"] as? String)
+            let id = try decode(Identified.self, from: created).id
             for body in [#"{"base_url": "http://127.0.0.1:10/"}"#, #"{"base_url": null}"#, #"{"base_url": "http://127.0.0.1:10/", "name": "n"}"#] {
                 let moved = try await client.call("/api/v1/provider-accounts/\(id)", .patch, key: team.api_key, json: body)
                 #expect(moved.status == .unprocessableContent, "\(body)")
-                let details = (try moved.json()["error"] as? [String: Any])?["details"] as? [String: Any]
+                let details = try decode(AppError.Body.self, from: moved).error.details
                 #expect(details?["api_key"] != nil, "the 422 names the missing field")
             }
-            let still = try await client.call("/api/v1/provider-accounts/\(id)", key: team.api_key).json()
-            #expect(still["base_url"] as? String == "http://127.0.0.1:9/")
+            let still = try decode(ProviderAccountRecord.self, from: try await client.call("/api/v1/provider-accounts/\(id)", key: team.api_key))
+            #expect(still.base_url == "http://127.0.0.1:9/")
 
             let rekeyed = try await client.call("/api/v1/provider-accounts/\(id)", .patch, key: team.api_key,
                                                 json: #"{"base_url": "http://127.0.0.1:10/", "api_key": "sk-second-key-000002"}"#)
             #expect(rekeyed.status == .ok, "\(rekeyed.text)")
             let audit = try await client.call("/api/v1/audit?target_type=provider_account", key: team.api_key)
             #expect(!audit.text.contains("sk-second-key") && !audit.text.contains("sk-canary-key"))
-            let rows = try #require(try audit.json()["data"] as? [[String: Any]])
-            let update = try #require(rows.first { $0["action"] as? String == "provider_account.updated" })
-            let change = (update["details"] as? [String: Any])?["base_url"] as? [String: Any]
-            #expect(change?["from"] as? String == "http://127.0.0.1:9/")
-            #expect(change?["to"] as? String == "http://127.0.0.1:10/")
+            let rows = try decode(Listed<AuditEntry>.self, from: audit).data
+            let update = try #require(rows.first { $0.action == "provider_account.updated" })
+            let change = update.details["base_url"]
+            #expect(change?["from"]?.string == "http://127.0.0.1:9/")
+            #expect(change?["to"]?.string == "http://127.0.0.1:10/")
         }
     }
 
     /// One AI/ML generation through a team account on `provider`, run to a final state.
     static func generate(against provider: FakeAimlProvider,
-                         _ body: @Sendable (PipelineHarness, String, [String: Any]) async throws -> Void) async throws {
+                         _ body: @Sendable (PipelineHarness, String, Generation) async throws -> Void) async throws {
         var options = PipelineHarness.Options()
         options.provider = "aimlapi"
         options.baseURL = provider.baseURL
@@ -161,8 +161,8 @@ final class FakeAimlProvider: Sendable {
         let provider = try await FakeAimlProvider.start(videoURL: { _ in videoURL })
         defer { Task { await provider.server.stop() } }
         try await Self.generate(against: provider) { h, id, done in
-            #expect(done["status"] as? String == "failed", "\(videoURL): \(done)")
-            #expect((done["error"] as? [String: Any])?["kind"] as? String == "video_url_refused", "\(done["error"] ?? "")")
+            #expect(done.status == .failed, "\(videoURL): \(done)")
+            #expect(done.error?.kind == "video_url_refused", "\(String(describing: done.error))")
             let video = try await h.client.call("/api/v1/generations/\(id)/video", key: h.team.api_key)
             #expect(video.status == .notFound)
             let blobs = try await h.sql { db, logger in
@@ -178,8 +178,8 @@ final class FakeAimlProvider: Sendable {
         let provider = try await FakeAimlProvider.start(videoURL: { port in "http://127.0.0.1:\(port)/files/v.mp4" }, fileType: "text/html", file: page)
         defer { Task { await provider.server.stop() } }
         try await Self.generate(against: provider) { h, id, done in
-            #expect(done["status"] as? String == "succeeded", "\(done["error"] ?? "")")
-            #expect((done["video"] as? [String: Any])?["content_type"] as? String == "application/octet-stream")
+            #expect(done.status == .succeeded, "\(String(describing: done.error))")
+            #expect(done.video?.content_type == "application/octet-stream")
             let video = try await h.client.call("/api/v1/generations/\(id)/video", key: h.team.api_key)
             #expect(video.status == .ok)
             #expect(video.headers[.contentType] == "application/octet-stream")

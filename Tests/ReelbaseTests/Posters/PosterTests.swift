@@ -33,7 +33,7 @@ import Testing
             var posterURL: String?
             let deadline = ContinuousClock.now + .seconds(20)
             while posterURL == nil && ContinuousClock.now < deadline {
-                posterURL = try await h.generation(id)["poster_url"] as? String
+                posterURL = try await h.generation(id).poster_url
                 if posterURL == nil { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(posterURL == "/api/v1/generations/\(id.lowercased())/poster")
@@ -41,15 +41,15 @@ import Testing
             #expect(poster.status == .ok)
             #expect(poster.headers[.contentType] == "image/jpeg")
             #expect(Data(buffer: poster.body).prefix(2) == Data([0xFF, 0xD8]))
-            let listed = try await h.client.call("/api/v1/generations?limit=5", key: h.team.api_key).json()["data"] as? [[String: Any]]
-            #expect(listed?.first?["poster_url"] as? String == posterURL)
+            let listed = try await h.client.rows(Generation.self, "/api/v1/generations?limit=5", key: h.team.api_key)
+            #expect(listed.first?.poster_url == posterURL)
 
             // Another team's key, and an id that does not exist, answer the same 404.
             let otherKey = try await TestEnv.makeTeam("Other", config: h.config, ownerEmail: "other@example.com").api_key
             let foreign = try await h.client.call("/api/v1/generations/\(id)/poster", key: otherKey)
             let missing = try await h.client.call("/api/v1/generations/\(UUID())/poster", key: h.team.api_key)
             #expect(foreign.status == .notFound && missing.status == .notFound)
-            #expect(try foreign.json()["error"] as? [String: Any] != nil)
+            #expect(foreign.errorCode != nil)
         }
     }
 

@@ -43,8 +43,8 @@ import Testing
         }
     }
 
-    func audited(_ h: PipelineHarness, _ action: String) async throws -> [[String: Any]] {
-        try await h.client.call("/api/v1/audit?action=\(action)", key: h.team.api_key).json()["data"] as? [[String: Any]] ?? []
+    func audited(_ h: PipelineHarness, _ action: String) async throws -> [AuditEntry] {
+        try await h.client.auditRows("action=\(action)", key: h.team.api_key)
     }
 
     @Test func aMatchedRequestIsAdoptedThenCompletesAndIsArchivedWithoutASecondPost() async throws {
@@ -58,15 +58,15 @@ import Testing
                 return
             }
             let done = try await h.wait(id, for: ["succeeded"])
-            #expect(done["provider_request_id"] as? String == requestID)
-            #expect((done["cost_usd"] as? Double ?? 0) > 0 && done["cost_is_estimate"] as? Bool == false)
-            #expect((done["video"] as? [String: Any])?["sha256"] is String)
+            #expect(done.provider_request_id == requestID)
+            #expect((done.cost_usd ?? 0) > 0 && done.cost_is_estimate == false)
+            #expect(done.video?.sha256 != nil)
             let stats = await h.simulator.stats()
             #expect(stats.submits == 1 && stats.maxPerBody == 1)
             let adoption = try #require(try await audited(h, "generation.submit_adopted").first)
-            let details = adoption["details"] as? [String: Any]
-            #expect(details?["matched"] as? String == requestID)
-            #expect((details?["candidates"] as? [[String: Any]])?.first?["request_id"] as? String == requestID)
+            let details = adoption.details
+            #expect(details["matched"]?.string == requestID)
+            #expect(details["candidates"]?.array?.first?["request_id"]?.string == requestID)
             // Settled once: a second call finds nothing to do.
             #expect(try await resolve(h, id) == .notApplicable(reason: "not submit_unknown, already has a request id, or being settled elsewhere"))
         }
@@ -82,13 +82,13 @@ import Testing
                 Issue.record("expected to look again later, got \(early)")
                 return
             }
-            #expect(try await h.generation(id)["status"] as? String == "submit_unknown")
+            #expect(try await h.generation(id).status.rawValue == "submit_unknown")
             #expect(try await resolve(h, id, policy: Self.settled) == .requeued)
             let done = try await h.wait(id, for: ["succeeded"])
-            #expect((done["cost_usd"] as? Double ?? 0) > 0)
+            #expect((done.cost_usd ?? 0) > 0)
             #expect(await h.simulator.stats().accepted == 1)  // billed once: the first POST never arrived
             let requeue = try #require(try await audited(h, "generation.submit_requeued").first)
-            #expect((requeue["details"] as? [String: Any])?["window_start"] is String)
+            #expect(requeue.details["window_start"]?.string != nil)
         }
     }
 
@@ -105,10 +105,10 @@ import Testing
             }
             #expect(reason.contains("2 requests"))
             let job = try await h.generation(first)
-            #expect(job["status"] as? String == "submit_unknown")
-            #expect((job["error"] as? [String: Any])?["message"] as? String == reason)
+            #expect(job.status == .submitUnknown)
+            #expect(job.error?.message == reason)
             let evidence = try #require(try await audited(h, "generation.submit_needs_person").first)
-            #expect(((evidence["details"] as? [String: Any])?["candidates"] as? [Any])?.count == 2)
+            #expect(evidence.details["candidates"]?.array?.count == 2)
             // Asking again with nothing new adds no second audit row.
             _ = try await resolve(h, first)
             #expect(try await audited(h, "generation.submit_needs_person").count == 1)
@@ -125,7 +125,7 @@ import Testing
                 return
             }
             #expect(reason.contains("could not be read"))
-            #expect(try await h.generation(id)["status"] as? String == "submit_unknown")
+            #expect(try await h.generation(id).status.rawValue == "submit_unknown")
             #expect(await h.simulator.stats().submits == 1)
         }
     }

@@ -23,8 +23,8 @@ import Testing
         return options
     }
 
-    func audited(_ h: PipelineHarness, _ action: String) async throws -> [[String: Any]] {
-        try await h.client.call("/api/v1/audit?action=\(action)", key: h.team.api_key).json()["data"] as? [[String: Any]] ?? []
+    func audited(_ h: PipelineHarness, _ action: String) async throws -> [AuditEntry] {
+        try await h.client.auditRows("action=\(action)", key: h.team.api_key)
     }
 
     /// Sweeps that finished after `since`.
@@ -49,15 +49,15 @@ import Testing
             await h.simulator.setFaults([SubmitUnknownResolverTests.acceptedThen502])
             let id = try await h.generate()
             let unknown = try await h.wait(id, for: ["submit_unknown", "succeeded"])
-            #expect(unknown["status"] as? String == "submit_unknown", "the settle time keeps it untouched for a while")
+            #expect(unknown.status == .submitUnknown, "the settle time keeps it untouched for a while")
             let done = try await h.wait(id, for: ["succeeded"], timeout: .seconds(30))
-            let requestID = try #require(done["provider_request_id"] as? String)
-            #expect((done["cost_usd"] as? Double ?? 0) > 0 && done["cost_is_estimate"] as? Bool == false)
-            #expect((done["video"] as? [String: Any])?["sha256"] is String)
+            let requestID = try #require(done.provider_request_id)
+            #expect((done.cost_usd ?? 0) > 0 && done.cost_is_estimate == false)
+            #expect(done.video?.sha256 != nil)
             let stats = await h.simulator.stats()
             #expect(stats.submits == 1 && stats.maxPerBody == 1)
             let adoption = try #require(try await audited(h, "generation.submit_adopted").first)
-            #expect((adoption["details"] as? [String: Any])?["matched"] as? String == requestID)
+            #expect(adoption.details["matched"]?.string == requestID)
             #expect(try await sweeps(h, since: .distantPast) >= 1)
         }
     }
@@ -84,7 +84,7 @@ import Testing
             #expect(abs(next.timeIntervalSince(posted) - 750) < 1)
             let since = Date()
             try await waitForSweeps(h, 3, since: since)
-            #expect(try await h.generation(id)["status"] as? String == "submit_unknown")
+            #expect(try await h.generation(id).status.rawValue == "submit_unknown")
             #expect(try await audited(h, "generation.submit_requeued").isEmpty)
             #expect(await h.simulator.stats().accepted == 0)
         }
@@ -98,8 +98,8 @@ import Testing
             let since = Date()
             try await waitForSweeps(h, 3, since: since)
             let after = try await h.generation(id)
-            #expect(after["status"] as? String == "submit_unknown")
-            #expect((after["error"] as? [String: Any])?["kind"] as? String == (before["error"] as? [String: Any])?["kind"] as? String)
+            #expect(after.status == .submitUnknown)
+            #expect(after.error?.kind == before.error?.kind)
             #expect(try await audited(h, "generation.submit_adopted").isEmpty)
             #expect(try await audited(h, "generation.submit_needs_person").isEmpty)
             #expect(await h.simulator.stats().submits == 1)

@@ -32,8 +32,8 @@ import Testing
         try await PipelineHarness.run(options) { h in
             // The first submission is ambiguous (502 after the provider took it): retried by a person.
             await h.simulator.setFaults([FaultRule(route: .submit, fault: .badGateway, count: 1, afterProcessing: true)], failRate: 0.3)
-            let campaign = try #require(try await h.client.call("/api/v1/campaigns", .post, key: h.team.api_key, json: #"{"name": "Rollup"}"#)
-                .json()["id"] as? String)
+            let campaign = try decode(Identified.self, from: try await h.client.call("/api/v1/campaigns", .post, key: h.team.api_key,
+                                                                                   json: #"{"name": "Rollup"}"#)).id
             var ids: [String] = []
             for index in 0..<16 {
                 let inCampaign = index % 2 == 0 ? #", "campaign_id": "\#(campaign)""# : ""
@@ -45,7 +45,7 @@ import Testing
             _ = try await h.client.call("/api/v1/generations/\(ids[1])/cancel", .post, key: h.team.api_key)
             let finals: Set<String> = ["succeeded", "failed", "cancelled", "expired", "submit_unknown"]
             for id in ids { try await h.wait(id, for: finals, timeout: .seconds(40)) }
-            for id in ids where try await h.generation(id)["status"] as? String == "submit_unknown" {
+            for id in ids where try await h.generation(id).status.rawValue == "submit_unknown" {
                 let retried = try await h.client.call("/api/v1/generations/\(id)/retry", .post, key: h.team.api_key, json: #"{"confirm_double_charge": true}"#)
                 #expect(retried.status == .ok)
                 try await h.wait(id, for: ["succeeded", "failed", "cancelled", "expired"], timeout: .seconds(40))
@@ -67,10 +67,10 @@ import Testing
             for range in ["since=\(today.addingTimeInterval(-3_600).ISO8601Format())&until=\(today.addingTimeInterval(3_600).ISO8601Format())",
                           "since=\(today.addingTimeInterval(-86_400).formatted(day))&until=\(today.addingTimeInterval(86_400 * 2).formatted(day))"] {
                 for group in SpendGrouping.allCases {
-                    let report = try await h.client.call("/api/v1/spend?group_by=\(group.rawValue)&\(range)", key: h.team.api_key).json()
-                    let reported = try #require(report["total_usd"] as? Double, "\(report)")
+                    let report = try decode(SpendReport.self, from: try await h.client.call("/api/v1/spend?group_by=\(group.rawValue)&\(range)", key: h.team.api_key))
+                    let reported = NSDecimalNumber(decimal: report.total_usd).doubleValue
                     #expect(abs(reported - NSDecimalNumber(decimal: total).doubleValue) < 0.000_001, "\(group) \(range)")
-                    #expect(report["total_generations"] as? Int == ledgerRows)
+                    #expect(report.total_generations == ledgerRows)
                 }
             }
         }
@@ -101,13 +101,13 @@ import Testing
                         $0[$1.0] = (NSDecimalNumber(decimal: $1.1).doubleValue, $1.2)
                     }
                 }
-                let report = try await client.call("/api/v1/spend?group_by=model&since=\(since)&until=\(until)", key: team.api_key).json()
-                let rows = report["rows"] as? [[String: Any]] ?? []
+                let report = try decode(SpendReport.self, from: try await client.call("/api/v1/spend?group_by=model&since=\(since)&until=\(until)", key: team.api_key))
+                let rows = report.rows
                 #expect(rows.count == expected.count, "\(since)…\(until): \(rows)")
                 for row in rows {
-                    let model = row["key"] as? String ?? ""
-                    #expect(abs((row["spent_usd"] as? Double ?? -1) - (expected[model]?.0 ?? 0)) < 0.000_001, "\(since)…\(until) \(model)")
-                    #expect(row["generations"] as? Int == expected[model]?.1, "\(since)…\(until) \(model)")
+                    let model = row.key
+                    #expect(abs(NSDecimalNumber(decimal: row.spent_usd).doubleValue - (expected[model]?.0 ?? 0)) < 0.000_001, "\(since)…\(until) \(model)")
+                    #expect(row.generations == expected[model]?.1, "\(since)…\(until) \(model)")
                 }
             }
         }

@@ -62,7 +62,7 @@ struct PipelineHarness: Sendable {
                         {"provider": "\(options.provider)", "name": "sim", "api_key": "sim-key-\(UUID().uuidString.prefix(8))",
                          "base_url": "\(options.baseURL ?? simulator.baseURL)", "mode": "\(options.mode)", "concurrency_limit": \(options.concurrencyLimit)}
                         """)
-                    let accountID = try #require(try account.json()["id"] as? String, "\(account.text)")
+                    let accountID = try decode(Identified.self, from: account).id
                     try await body(PipelineHarness(client: client, simulator: simulator, team: team, accountID: accountID, config: config))
                 }
             }
@@ -78,24 +78,26 @@ struct PipelineHarness: Sendable {
                   headers: HTTPFields = [:]) async throws -> String {
         let response = try await client.call("/api/v1/generations", .post, key: team.api_key, json: json, headers: headers)
         #expect(response.status == .accepted, "\(response.text)")
-        return try #require(try response.json()["id"] as? String)
+        return try decode(Identified.self, from: response).id
     }
 
-    func generation(_ id: String) async throws -> [String: Any] {
-        try await client.call("/api/v1/generations/\(id)", key: team.api_key).json()
+    func generation(_ id: String) async throws -> Generation {
+        try decode(Generation.self, from: try await client.call("/api/v1/generations/\(id)", key: team.api_key))
     }
 
     /// Polls until the generation reaches one of `states` (bounded), returning it.
     @discardableResult
-    func wait(_ id: String, for states: Set<String>, timeout: Duration = .seconds(20)) async throws -> [String: Any] {
+    func wait(_ id: String, for states: Set<String>, timeout: Duration = .seconds(20)) async throws -> Generation {
         let deadline = ContinuousClock.now + timeout
-        var last: [String: Any] = [:]
-        while ContinuousClock.now < deadline {
-            last = try await generation(id)
-            if let status = last["status"] as? String, states.contains(status) { return last }
+        var last = try await generation(id)
+        while !states.contains(last.status.rawValue) {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("generation \(id) never reached \(states); last: \(last.status) \(String(describing: last.error))")
+                return last
+            }
             try await Task.sleep(for: .milliseconds(100))
+            last = try await generation(id)
         }
-        Issue.record("generation \(id) never reached \(states); last: \(last["status"] ?? "nil") \(last["error"] ?? "")")
         return last
     }
 

@@ -12,12 +12,12 @@ import Testing
             await h.simulator.setFaults([FaultRule(route: .submit, fault: .rateLimited, count: 1, resetAfterSeconds: 2)])
             let id = try await h.generate()
             let done = try await h.wait(id, for: ["succeeded", "failed"], timeout: .seconds(20))
-            #expect(done["status"] as? String == "succeeded")
-            #expect(done["attempt"] as? Int == 1, "a rate limit must not use up attempts")
-            let attempts = try #require(done["attempts"] as? [[String: Any]])
-            #expect(attempts.contains { $0["outcome"] as? String == "rate_limited" })
-            let accepted = try #require(attempts.first { $0["outcome"] as? String == "accepted" })
-            let acceptedAt = try Date(accepted["at"] as! String, strategy: .iso8601)
+            #expect(done.status == .succeeded)
+            #expect(done.attempt == 1, "a rate limit must not use up attempts")
+            let attempts = try #require(done.attempts)
+            #expect(attempts.contains { $0.outcome == "rate_limited" })
+            let accepted = try #require(attempts.first { $0.outcome == "accepted" })
+            let acceptedAt = accepted.at
             // The reset time the provider announced in x-rate-limit-reset-at-utc, as the pause recorded it.
             let resetAt = try await h.sql { db, logger in
                 try await db.query("SELECT paused_until FROM provider_pauses", logger: logger).decode(Date.self).firstElement()!
@@ -39,8 +39,8 @@ import Testing
             #expect(submitsWhilePaused <= 2)
             for id in [first, second] {
                 let generation = try await h.generation(id)
-                #expect(generation["status"] as? String == "queued")
-                #expect(generation["attempt"] as? Int == 0)
+                #expect(generation.status == .queued)
+                #expect(generation.attempt == 0)
             }
             let (alerts, pausedForever) = try await h.sql { db, logger in
                 let rows = try await db.query("""
@@ -59,9 +59,9 @@ import Testing
             await h.simulator.setFaults([], failRate: 1)
             let id = try await h.generate()
             let done = try await h.wait(id, for: ["succeeded", "failed"])
-            #expect(done["status"] as? String == "failed")
-            #expect(done["cost_usd"] as? Double == 0)
-            #expect((done["error"] as? [String: Any])?["kind"] as? String == "failed")
+            #expect(done.status == .failed)
+            #expect(done.cost_usd == 0)
+            #expect(done.error?.kind == "failed")
             let (reserved, spent, ledger) = try await h.sql { db, logger in
                 try await db.query("SELECT reserved_usd, spent_usd, (SELECT count(*) FROM spend_ledger) FROM teams", logger: logger)
                     .decode((Decimal, Decimal, Int).self).firstElement()!
@@ -79,8 +79,8 @@ import Testing
         try await PipelineHarness.run(options) { h in
             let id = try await h.generate()
             let done = try await h.wait(id, for: ["succeeded", "expired", "failed"], timeout: .seconds(15))
-            #expect(done["status"] as? String == "expired")
-            #expect(done["cost_is_estimate"] as? Bool == true)
+            #expect(done.status == .expired)
+            #expect(done.cost_is_estimate == true)
         }
     }
 
@@ -89,7 +89,7 @@ import Testing
             await h.simulator.setFaults([FaultRule(route: .submit, fault: .badGateway, count: 1, afterProcessing: true)])
             let id = try await h.generate()
             let unknown = try await h.wait(id, for: ["submit_unknown", "succeeded", "failed"])
-            #expect(unknown["status"] as? String == "submit_unknown")
+            #expect(unknown.status == .submitUnknown)
             try await Task.sleep(for: .seconds(1))
             #expect(await h.simulator.stats().submits == 1)
 
@@ -99,10 +99,9 @@ import Testing
             let retried = try await h.client.call("/api/v1/generations/\(id)/retry", .post, key: h.team.api_key, json: #"{"confirm_double_charge": true}"#)
             #expect(retried.status == .ok)
             let done = try await h.wait(id, for: ["succeeded", "failed"])
-            #expect(done["status"] as? String == "succeeded")
+            #expect(done.status == .succeeded)
             #expect(await h.simulator.stats().submits == 2)
-            let audit = try await h.client.call("/api/v1/audit?action=generation.retried", key: h.team.api_key)
-            #expect((try audit.json()["data"] as? [[String: Any]])?.count == 1)
+            #expect(try await h.client.auditRows("action=generation.retried", key: h.team.api_key).count == 1)
         }
     }
 }

@@ -16,19 +16,19 @@ import Testing
             let seed = provider == "segmind" ? #", "seed": 7"# : ""  // AI/ML takes no seed
             let id = try await h.generate(#"{"provider": "\#(provider)", "model": "\#(model)", "prompt": "a lighthouse at dawn", "duration": 4\#(seed)}"#)
             let done = try await h.wait(id, for: ["succeeded", "failed", "submit_unknown"])
-            #expect(done["status"] as? String == "succeeded", "\(done["error"] ?? "")")
-            #expect((done["cost_usd"] as? Double ?? 0) > 0)
-            if provider == "segmind" { #expect(done["credits_after"] as? Double != nil) }  // AI/ML reports usage, not a balance
-            let video = try #require(done["video"] as? [String: Any])
-            #expect(video["content_type"] as? String == "video/mp4")
+            #expect(done.status == .succeeded, "\(String(describing: done.error))")
+            #expect((done.cost_usd ?? 0) > 0)
+            if provider == "segmind" { #expect(done.credits_after != nil) }  // AI/ML reports usage, not a balance
+            let video = try #require(done.video)
+            #expect(video.content_type == "video/mp4")
 
             // The archived bytes are the simulator's MP4, whole, with the recorded SHA-256.
             let bytes = try await h.client.call("/api/v1/generations/\(id)/video", key: h.team.api_key)
             #expect(bytes.status == .ok)
             #expect(bytes.headers[.acceptRanges] == "bytes")
             let data = Data(buffer: bytes.body)
-            #expect(data.count == video["size_bytes"] as? Int)
-            #expect(Data(SHA256.hash(data: data)).hex == video["sha256"] as? String)
+            #expect(Int64(data.count) == video.size_bytes)
+            #expect(Data(SHA256.hash(data: data)).hex == video.sha256)
             #expect(data.count > 12 && String(decoding: data[4..<8], as: UTF8.self) == "ftyp")
             let part = try await h.client.call("/api/v1/generations/\(id)/video", key: h.team.api_key, headers: [.range: "bytes=0-99"])
             #expect(part.status == .partialContent)
@@ -46,9 +46,8 @@ import Testing
             #expect(spent > 0)
             #expect(ledger == 1)
             #expect(snapshots >= 1)
-            let audit = try await h.client.call("/api/v1/audit?action=generation.succeeded", key: h.team.api_key)
-            #expect((try audit.json()["data"] as? [[String: Any]])?.count == 1)
-            let transitions = (done["transitions"] as? [[String: Any]] ?? []).compactMap { $0["to"] as? String }
+            #expect(try await h.client.auditRows("action=generation.succeeded", key: h.team.api_key).count == 1)
+            let transitions = (done.transitions ?? []).map(\.to)
             #expect(transitions.first == "queued")
             #expect(transitions.contains("submitting"))
             #expect(transitions.last == "succeeded")
@@ -61,9 +60,9 @@ import Testing
             let bad = try await h.client.call("/api/v1/generations", .post, key: h.team.api_key,
                                               json: #"{"model": "veo-3.1-fast", "prompt": "x", "duration": 5, "resolution": "4k", "aspect_ratio": "4:3", "first_frame_asset_id": "\#(UUID())"}"#)
             #expect(bad.status == .unprocessableContent)
-            let details = try #require((try bad.json()["error"] as? [String: Any])?["details"] as? [String: Any])
+            let details = try #require(try decode(AppError.Body.self, from: bad).error.details)
             #expect(Set(details.keys).isSuperset(of: ["duration", "resolution", "aspect_ratio", "first_frame_asset_id"]))
-            #expect((details["duration"] as? String)?.contains("4, 6 or 8") == true)
+            #expect(details["duration"]?.string?.contains("4, 6 or 8") == true)
             let unknown = try await h.client.call("/api/v1/generations", .post, key: h.team.api_key, json: #"{"model": "sora", "prompt": "x"}"#)
             #expect(unknown.status == .unprocessableContent)
             let count = try await h.sql { db, logger in

@@ -40,13 +40,13 @@ import Testing
             #expect(paused == 1, "the account is paused, not every job retried on its own")
             for id in ids {
                 let generation = try await h.generation(id)
-                #expect(["queued", "submitting"].contains(generation["status"] as? String ?? ""), "\(generation["status"] ?? "") \(generation["error"] ?? "")")
-                #expect((generation["attempt"] as? Int ?? 99) <= 1)
+                #expect([.queued, .submitting].contains(generation.status), "\(generation.status) \(String(describing: generation.error))")
+                #expect(generation.attempt <= 1)
             }
 
             // The provider is back on the same address: both finish, within their two attempts.
             let back = try await ProviderSimulator.start(SimulatorConfig(port: port, latencySeconds: 0.3))
-            var finished: [[String: Any]] = []
+            var finished: [Generation] = []
             do {
                 for id in ids { finished.append(try await h.wait(id, for: ["succeeded", "failed", "submit_unknown"], timeout: .seconds(30))) }
             } catch {
@@ -55,8 +55,8 @@ import Testing
             }
             await back.shutdown()
             for done in finished {
-                #expect(done["status"] as? String == "succeeded", "\(done["error"] ?? "")")
-                #expect(done["attempt"] as? Int == 1)
+                #expect(done.status == .succeeded, "\(String(describing: done.error))")
+                #expect(done.attempt == 1)
             }
         }
     }

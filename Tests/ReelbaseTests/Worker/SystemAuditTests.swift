@@ -11,9 +11,8 @@ import Testing
 /// The system's own changes of money and state leave audit rows (actor `system`), and a
 /// provider-reported cost far from the estimate is flagged instead of booked.
 @Suite struct SystemAuditTests {
-    static func audit(_ h: PipelineHarness, action: String) async throws -> [[String: Any]] {
-        let page = try await h.client.call("/api/v1/audit?action=\(action)", key: h.team.api_key)
-        return try #require(try page.json()["data"] as? [[String: Any]], "\(page.text)")
+    static func audit(_ h: PipelineHarness, action: String) async throws -> [AuditEntry] {
+        try await h.client.auditRows("action=\(action)", key: h.team.api_key)
     }
 
     @Test func theRescuersMovesAreAudited() async throws {
@@ -31,15 +30,15 @@ import Testing
                 try await db.query("UPDATE generations SET lease_expires_at = now() - interval '1 second'", logger: logger)
                 _ = try await queue.rescue(audit: AuditRepository(db: db, secrets: SecretBox(key: h.config.secretKey), logger: logger))
             }
-            #expect(try await h.generation(maybeSent)["status"] as? String == "submit_unknown")
+            #expect(try await h.generation(maybeSent).status == .submitUnknown)
             let unknown = try await Self.audit(h, action: "generation.submit_unknown")
             #expect(unknown.count == 1)
-            #expect(unknown.first?["actor_type"] as? String == "system")
-            #expect((unknown.first?["target_id"] as? String)?.lowercased() == maybeSent.lowercased())
+            #expect(unknown.first?.actor_type == "system")
+            #expect(unknown.first?.target_id?.lowercased() == maybeSent.lowercased())
             let requeued = try await Self.audit(h, action: "generation.requeued")
-            #expect(requeued.map { ($0["target_id"] as? String)?.lowercased() } == [notSent.lowercased()])
-            #expect(requeued.first?["actor_type"] as? String == "system")
-            #expect(try await h.client.call("/api/v1/audit/verify", key: h.team.api_key).json()["ok"] as? Bool == true)
+            #expect(requeued.map { $0.target_id?.lowercased() } == [notSent.lowercased()])
+            #expect(requeued.first?.actor_type == "system")
+            #expect(try decode(AuditRepository.Verification.self, from: try await h.client.call("/api/v1/audit/verify", key: h.team.api_key)).ok == true)
         }
     }
 
@@ -54,14 +53,14 @@ import Testing
             }
             let alert = try await Self.audit(h, action: "alert.raised")
             #expect(alert.count == 1)
-            #expect(alert.first?["actor_type"] as? String == "system")
-            #expect((alert.first?["details"] as? [String: Any])?["kind"] as? String == "insufficient_credits")
+            #expect(alert.first?.actor_type == "system")
+            #expect(alert.first?.details["kind"]?.string == "insufficient_credits")
             let paused = try await Self.audit(h, action: "provider_account.paused")
-            #expect(paused.first?["actor_type"] as? String == "system")
-            #expect((paused.first?["target_id"] as? String)?.lowercased() == h.accountID.lowercased())
-            #expect((paused.first?["details"] as? [String: Any])?["reason"] as? String == "insufficient_credits")
+            #expect(paused.first?.actor_type == "system")
+            #expect(paused.first?.target_id?.lowercased() == h.accountID.lowercased())
+            #expect(paused.first?.details["reason"]?.string == "insufficient_credits")
             let requeued = try await Self.audit(h, action: "generation.requeued")
-            #expect(requeued.contains { ($0["target_id"] as? String)?.lowercased() == id.lowercased() })
+            #expect(requeued.contains { $0.target_id?.lowercased() == id.lowercased() })
         }
     }
 
@@ -76,22 +75,22 @@ import Testing
         try await PipelineHarness.run(options) { h in
             let id = try await h.generate(#"{"model": "veo-3.1-fast", "prompt": "a dear kite", "duration": 4, "generate_audio": false}"#)
             let done = try await h.wait(id, for: ["succeeded", "failed"])
-            #expect(done["status"] as? String == "succeeded")
-            #expect(done["estimated_cost_usd"] as? Double == 0.4)
-            #expect(done["reported_cost_usd"] as? Double == 20)
-            #expect(done["cost_flag"] as? String == "out_of_range")
-            #expect(done["cost_usd"] as? Double == 0.4)
-            #expect(done["cost_is_estimate"] as? Bool == true)
+            #expect(done.status == .succeeded)
+            #expect(done.estimated_cost_usd == 0.4)
+            #expect(done.reported_cost_usd == 20)
+            #expect(done.cost_flag == "out_of_range")
+            #expect(done.cost_usd == 0.4)
+            #expect(done.cost_is_estimate == true)
             let (spent, flagged) = try await h.sql { db, logger in
                 try await db.query("SELECT spent_usd, (SELECT count(*) FROM spend_ledger WHERE cost_flag = 'out_of_range')::int FROM teams", logger: logger)
                     .decode((Decimal, Int).self).firstElement()!
             }
             #expect(spent == Decimal(string: "0.4")!)
             #expect(flagged == 1)
-            let alerts = try await h.client.call("/api/v1/alerts", key: h.team.api_key).json()["data"] as? [[String: Any]] ?? []
-            #expect(alerts.contains { $0["kind"] as? String == "cost_out_of_range" })
+            let alerts = try await h.client.rows(Alert.self, "/api/v1/alerts", key: h.team.api_key)
+            #expect(alerts.contains { $0.kind == "cost_out_of_range" })
             let succeeded = try await Self.audit(h, action: "generation.succeeded")
-            #expect((succeeded.first?["details"] as? [String: Any])?["cost_flag"] as? String == "out_of_range")
+            #expect(succeeded.first?.details["cost_flag"]?.string == "out_of_range")
         }
     }
 
