@@ -108,7 +108,7 @@ import Testing
         let response = try await client.call("/api/v1/generations", .post, key: team.api_key,
                                              json: #"{"model": "veo-3.1-fast", "prompt": "a paper boat in the rain", "duration": 4}"#)
         #expect(response.status == .accepted, "\(response.text)")
-        return try #require(try response.json()["id"] as? String)
+        return try decode(Identified.self, from: response).id
     }
 }
 

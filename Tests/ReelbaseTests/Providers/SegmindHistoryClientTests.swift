@@ -21,8 +21,8 @@ import Testing
         request.body = .bytes(.init(string: #"{"api_key":"\#(ProviderTestBed.apiKey)","model":"\#(model)","request_body":{"prompt":"\#(prompt)"}\#(extra)}"#))
         let response = try await bed.http.execute(request, timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
-        let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
-        return try #require(object?["request_id"] as? String)
+        struct Recorded: Decodable { let request_id: String }
+        return try decode(Recorded.self, from: Data(buffer: body)).request_id
     }
 
     @Test func listsAWindowAndGetsOneRequestAsSubmitted() async throws {
