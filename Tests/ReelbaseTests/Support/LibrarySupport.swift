@@ -92,6 +92,6 @@ enum Library {
 }
 
 extension TestResponse {
-    var data: [[String: Any]] { ((try? json())?["data"] as? [[String: Any]]) ?? [] }
-    var id: String? { (try? json())?["id"] as? String }
+    /// The created record's id as the API spells it; nil when the body has none.
+    var id: String? { (try? decode(Identified.self, from: self))?.id }
 }

@@ -94,7 +94,4 @@ extension TestClientProtocol {
 
 extension TestResponse {
     var text: String { String(buffer: body) }
-    func json() throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
-    }
 }
