@@ -87,7 +87,7 @@ import Testing
             #expect(json.kind.rawValue == "webp")
             #expect(json.width == 11 && json.height == 13)
             #expect(json.role?.rawValue == "reference")
-            #expect(json.campaign_id?.uuidString.lowercased() == campaign)
+            #expect(json.campaign_id?.uuidString == campaign)
             #expect(try await client.rows(Asset.self, "/api/v1/assets?campaign_id=\(campaign)&role=reference&tag=b", key: team.api_key).count == 1)
             #expect(try await client.rows(Asset.self, "/api/v1/assets?role=first_frame", key: team.api_key).isEmpty)
             let counts = try decode(Campaign.self, from: try await client.call("/api/v1/campaigns/\(campaign)", key: team.api_key)).counts

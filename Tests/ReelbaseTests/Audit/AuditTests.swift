@@ -10,7 +10,7 @@ import Testing
         let team = try await TestEnv.makeTeam()
         try await TestEnv.withApp { client in
             let created = try await client.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "audited"}"#)
-            let id = try decode(APIKeyController.CreatedKey.self, from: created).api_key.id.uuidString.lowercased()
+            let id = try decode(APIKeyController.CreatedKey.self, from: created).api_key.id.uuidString
             _ = try await client.call("/api/v1/api-keys/\(id)", .delete, key: team.api_key)
 
             let rows = try await client.auditRows("", key: team.api_key)

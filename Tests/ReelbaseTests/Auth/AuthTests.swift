@@ -21,7 +21,7 @@ import Testing
             #expect(created.status == .created)
             let body = try decode(APIKeyController.CreatedKey.self, from: created)
             let newKey = body.key
-            let id = body.api_key.id.uuidString.lowercased()
+            let id = body.api_key.id.uuidString
             #expect(try await client.call("/api/v1/me", key: newKey).status == .ok)
             #expect(try await client.call("/api/v1/api-keys/\(id)", .delete, key: team.api_key).status == .ok)
             #expect(try await client.call("/api/v1/me", key: newKey).status == .unauthorized)
@@ -71,7 +71,7 @@ import Testing
         try await TestEnv.withApp { client in
             let created = try await client.call("/api/v1/api-keys", .post, key: b.api_key, json: #"{"name": "b's"}"#)
             let bKey = try decode(APIKeyController.CreatedKey.self, from: created)
-            let bKeyID = bKey.api_key.id.uuidString.lowercased()
+            let bKeyID = bKey.api_key.id.uuidString
             let foreign = try await client.call("/api/v1/api-keys/\(bKeyID)", .delete, key: a.api_key)
             let missing = try await client.call("/api/v1/api-keys/\(UUID())", .delete, key: a.api_key)
             let malformed = try await client.call("/api/v1/api-keys/not-a-uuid", .delete, key: a.api_key)

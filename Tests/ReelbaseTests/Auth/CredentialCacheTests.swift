@@ -12,7 +12,7 @@ import Testing
             let created = try decode(APIKeyController.CreatedKey.self,
                                      from: try await first.call("/api/v1/api-keys", .post, key: team.api_key, json: #"{"name": "ci", "role": "editor"}"#))
             let key = created.key
-            let id = created.api_key.id.uuidString.lowercased()
+            let id = created.api_key.id.uuidString
             try await TestEnv.withApp { second in
                 // Both replicas have seen (and cached) the key.
                 #expect(try await first.call("/api/v1/me", key: key).status == .ok)

@@ -94,7 +94,7 @@ import Testing
             let audit = try await client.call("/api/v1/audit?action=member.removed", key: team.api_key)
             #expect(audit.text.contains(userID))
             let keys = try await client.call("/api/v1/api-keys", key: team.api_key)
-            let mine = try decode(Listed<APIKeyRecord>.self, from: keys).data.filter { $0.created_by?.uuidString.lowercased() == userID }
+            let mine = try decode(Listed<APIKeyRecord>.self, from: keys).data.filter { $0.created_by?.uuidString == userID }
             #expect(mine.count == 1 && mine.allSatisfy { $0.revoked_at != nil })
         }
     }

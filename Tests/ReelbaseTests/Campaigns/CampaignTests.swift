@@ -11,7 +11,7 @@ import Testing
                                                 json: #"{"name": " Spring launch ", "description": "teaser", "budget_usd": "120.50", "tags": ["q2", "q2", "launch"]}"#)
             #expect(created.status == .created)
             let campaign = try decode(Campaign.self, from: created)
-            let id = campaign.id.uuidString.lowercased()
+            let id = campaign.id.uuidString
             #expect(campaign.name == "Spring launch")
             #expect(campaign.budget_usd == 120.5)
             #expect(campaign.reserved_usd == 0)

@@ -14,7 +14,7 @@ import Testing
             let prompt = try await client.call("/api/v1/prompts", .post, key: b.api_key,
                                                json: #"{"name": "B \#(word)", "text": "a \#(word) at dawn", "campaign_id": "\#(campaign)"}"#)
             let promptID = try #require(prompt.id)
-            let versionID = try decode(Prompt.self, from: prompt).latest.id.uuidString.lowercased()
+            let versionID = try decode(Prompt.self, from: prompt).latest.id.uuidString
             _ = try await client.call("/api/v1/prompts/\(promptID)/labels/production", .put, key: b.api_key, json: #"{"version": 1}"#)
             let asset = try #require(try await Library.upload(png, key: b.api_key, client: client).id)
             let seed = try #require(try await client.call("/api/v1/seeds", .post, key: b.api_key,

@@ -21,7 +21,7 @@ enum Doors {
         let added = try await client.call("/api/v1/members", .post, key: team.api_key,
                                           json: #"{"email": "\#(email)", "role": "\#(role.rawValue)", "password": "correct horse battery"}"#)
         #expect(added.status == .created, "\(added.text)")
-        return try decode(TeamRepository.Added.self, from: added).member.user_id.uuidString.lowercased()
+        return try decode(TeamRepository.Added.self, from: added).member.user_id.uuidString
     }
 
     struct Session { let cookie: String; let csrf: String }
