@@ -44,13 +44,16 @@ enum Library {
 
     /// The server's message when `sql` is refused, or "allowed".
     static func refusal(_ sql: String) async throws -> String {
-        try await TestEnv.withAdmin { db, logger in
-            do {
-                try await db.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-                return "allowed"
-            } catch let error as PSQLError {
-                return error.serverInfo?[.message] ?? "refused"
-            }
+        try await TestEnv.withAdmin { db, _ in try await refusal(sql, on: db) }
+    }
+
+    /// The same on another database (a scratch one).
+    static func refusal(_ sql: String, on db: PostgresClient) async throws -> String {
+        do {
+            try await db.query(PostgresQuery(unsafeSQL: sql), logger: TestEnv.logger)
+            return "allowed"
+        } catch let error as PSQLError {
+            return error.serverInfo?[.message] ?? "refused"
         }
     }
 
