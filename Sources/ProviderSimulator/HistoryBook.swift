@@ -95,7 +95,7 @@ struct BookEntry: Sendable {
 }
 
 /// One history row, with Segmind's field names. Absent values are sent as `null`.
-struct HistoryRow: Encodable, Sendable {
+struct HistoryRow: Codable, Sendable {
     var request_id: String
     var user_id: String
     var model_name: String
@@ -131,7 +131,7 @@ struct HistoryRow: Encodable, Sendable {
 
 /// A page of the history. The envelope's field names are not documented upstream (the SDK
 /// only says "paginated dictionary"); clients should rely on `data` and the page size.
-struct HistoryPage: Encodable, Sendable {
+struct HistoryPage: Codable, Sendable {
     var data: [HistoryRow]
     var page: Int
     var per_page: Int

@@ -18,7 +18,7 @@ struct V2StatusBody: Codable, Sendable {
 }
 
 /// Segmind's final body: `status`, `metrics` and `output` are always present (`output` may be null).
-struct V2ResultBody: Encodable, Sendable {
+struct V2ResultBody: Codable, Sendable {
     struct Metrics: Codable, Sendable {
         var cost: Decimal
         var remaining_credits: Decimal?

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import ProviderSimulator
+@testable import ProviderSimulator
 import Testing
 
 @Suite struct AimlTests {
@@ -11,20 +11,21 @@ import Testing
         try await withSimulator(SimulatorConfig(latencySeconds: 100)) { sim, http in
             let submitted = try await http.aiml(.post, "/v2/video/generations", json: body)
             #expect(submitted.status == .ok)
-            #expect(submitted.json["status"] as? String == "queued")
-            let id = try #require(submitted.json["id"] as? String)
+            let accepted = try decode(AimlSubmitBody.self, from: submitted)
+            #expect(accepted.status == "queued")
+            let id = accepted.id
             let poll = "/v2/video/generations?generation_id=\(id)"
-            #expect(try await http.aiml(.get, poll).json["status"] as? String == "queued")
+            #expect(try decode(AimlGenerationBody.self, from: try await http.aiml(.get, poll)).status == "queued")
             await sim.advanceTime(by: 50)
-            #expect(try await http.aiml(.get, poll).json["status"] as? String == "generating")
+            #expect(try decode(AimlGenerationBody.self, from: try await http.aiml(.get, poll)).status == "generating")
             await sim.advanceTime(by: 51)
-            let done = try await http.aiml(.get, poll)
-            #expect(done.json["status"] as? String == "completed")
-            let video = try #require(done.json["video"] as? [String: Any])
-            #expect(video["url"] as? String == "http://127.0.0.1:\(sim.port)/files/\(id).mp4")
-            let usage = try #require((done.json["meta"] as? [String: Any])?["usage"] as? [String: Any])
-            #expect(usage["usd_spent"] as? Double == 0.75)  // 6 s × 0.125 with audio
-            #expect(usage["credits_used"] as? Int == 750)
+            let done = try decode(AimlGenerationBody.self, from: try await http.aiml(.get, poll))
+            #expect(done.status == "completed")
+            let video = try #require(done.video)
+            #expect(video.url == "http://127.0.0.1:\(sim.port)/files/\(id).mp4")
+            let usage = try #require(done.meta?.usage)
+            #expect(usage.usd_spent == 0.75)  // 6 s × 0.125 with audio
+            #expect(usage.credits_used == 750)
         }
     }
 
@@ -37,12 +38,12 @@ import Testing
 
     @Test func errorStatusCarriesNameAndMessage() async throws {
         try await withSimulator(SimulatorConfig(latencySeconds: 0.05, failRate: 1)) { sim, http in
-            let id = try #require(try await http.aiml(.post, "/v2/video/generations", json: body).json["id"] as? String)
+            let id = try decode(AimlSubmitBody.self, from: try await http.aiml(.post, "/v2/video/generations", json: body)).id
             try await Task.sleep(for: .milliseconds(100))
             let polled = try await http.aiml(.get, "/v2/video/generations?generation_id=\(id)")
-            #expect(polled.json["status"] as? String == "error")
-            let error = try #require(polled.json["error"] as? [String: Any])
-            #expect(error["name"] is String && error["message"] is String)
+            let job = try decode(AimlGenerationBody.self, from: polled)
+            #expect(job.status == "error")
+            #expect(job.error != nil)  // with a string name and message, or it would not decode
             #expect(await sim.balance() == 100)
         }
     }
@@ -51,7 +52,7 @@ import Testing
         try await withSimulator { _, http in
             let response = try await http.aiml(.post, "/v2/video/generations", json: #"{"model":"google/veo-3.1-lite-generate-001","prompt":"x","resolution":"720p","duration":5,"seed":3}"#)
             #expect(response.status == .badRequest)
-            let message = try #require(response.json["message"] as? String)
+            let message = try decode(AimlErrorBody.self, from: response).message
             #expect(message.contains("use 720P or 1080P"))
             #expect(message.contains("duration 5"))
             #expect(message.contains("seed"))

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import ProviderSimulator
+@testable import ProviderSimulator
 import Testing
 
 @Suite struct FaultTests {
@@ -13,7 +13,7 @@ import Testing
             await sim.setFaults([FaultRule(route: .submit, fault: kind, count: 1)])
             let faulted = try await http.segmind(.post, "/v1/veo-3.1-lite", json: fastPrompt)
             #expect(Int(faulted.status.code) == code)
-            #expect(faulted.json["error"] is String)
+            #expect(faulted.isSegmindError)
             #expect(faulted.headers[.contentType] == "application/json")
             // count 1: the next one goes through, and only that one is billed
             #expect(try await http.segmind(.post, "/v1/veo-3.1-lite", json: fastPrompt).status == .ok)
@@ -103,7 +103,8 @@ import Testing
             #expect(try await http.send(.delete, "/_sim/faults").status == .noContent)
             #expect(try await http.segmind(.post, "/v2/veo-3", json: fastPrompt).status == .ok)
             let single = try await http.send(.post, "/_sim/faults", body: #"{"fault":"500","count":1}"#)
-            #expect(single.json["added"] as? Int == 1)
+            struct Added: Decodable { let added: Int }
+            #expect(try decode(Added.self, from: single).added == 1)
             #expect(try await http.segmind(.get, "/v1/get-user-credits").status == .internalServerError)
             #expect(await sim.stats().faultsInjected == 3)
         }
@@ -125,12 +126,13 @@ import Testing
             _ = try await http.segmind(.post, "/v2/veo-3.1-lite", json: fastPrompt)
             _ = try await http.segmind(.post, "/v2/veo-3.1-lite", json: fastPrompt)
             _ = try await http.segmind(.post, "/v2/veo-3.1-lite", json: #"{"prompt":"other","duration":4}"#)
-            let stats = try await http.send(.get, "/_sim/stats").json
-            #expect(stats["submits"] as? Int == 3)
-            #expect(stats["max_per_body"] as? Int == 2)
-            #expect((stats["by_body_sha256"] as? [String: Int])?.count == 2)
-            #expect((stats["by_prompt"] as? [String: Int])?["a red fox in snow"] == 2)
-            #expect(stats["balance"] != nil)
+            let reported = try await http.send(.get, "/_sim/stats")
+            let stats = try decode(SimulatorStats.self, from: reported)
+            #expect(stats.submits == 3)
+            #expect(stats.maxPerBody == 2)
+            #expect(stats.byBodySHA256.count == 2)
+            #expect(stats.byPrompt["a red fox in snow"] == 2)
+            #expect(try decode([String: FieldValue].self, from: reported)["balance"] != nil)
             #expect(try await http.send(.post, "/_sim/reset").status == .noContent)
             #expect(await sim.stats().submits == 0)
         }

@@ -1,19 +1,24 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import ProviderSimulator
+@testable import ProviderSimulator
 import Testing
 
 /// Segmind's request history as the simulator keeps it (the SDK's view is in Tests/sdk).
 @Suite struct HistoryTests {
     static let path = "/inference-request/request-history"
 
-    func rows(_ response: TestClient.Response) -> [[String: Any]] {
-        response.json["data"] as? [[String: Any]] ?? []
+    func rows(_ response: TestClient.Response) throws -> [HistoryRow] {
+        try decode(HistoryPage.self, from: response).data
     }
 
-    func ids(_ response: TestClient.Response) -> [String] {
-        rows(response).compactMap { $0["request_id"] as? String }
+    func ids(_ response: TestClient.Response) throws -> [String] {
+        try rows(response).map(\.request_id)
+    }
+
+    func requestID(_ response: TestClient.Response) throws -> String {
+        struct Accepted: Decodable { let request_id: String }
+        return try decode(Accepted.self, from: response).request_id
     }
 
     /// A request made outside Reelbase with `key`, `secondsAgo` before now.
@@ -21,38 +26,40 @@ import Testing
         let body = #"{"api_key":"\#(key)","model":"\#(model)","request_body":{"prompt":"\#(prompt)","duration":4,"resolution":"720p","generate_audio":false}\#(extra)}"#
         let response = try await http.send(.post, "/_sim/history", headers: [.contentType: "application/json"], body: body)
         #expect(response.status == .ok, "\(response.text)")
-        return try #require(response.json["request_id"] as? String)
+        return try requestID(response)
     }
 
     @Test func everyAcceptedSegmindRequestIsOnTheBooksWithItsOutcome() async throws {
         try await withSimulator(SimulatorConfig(latencySeconds: 10)) { sim, http in
-            let v2 = try await http.segmind(.post, "/v2/veo-3.1-lite", json: fastPrompt).json["request_id"] as? String
+            let v2: String? = try requestID(try await http.segmind(.post, "/v2/veo-3.1-lite", json: fastPrompt))
             await sim.addFaults(FaultPlan(failRate: 1))
-            let failing = try await http.segmind(.post, "/v2/veo-3.1-fast", json: fastPrompt).json["request_id"] as? String
+            let failing: String? = try requestID(try await http.segmind(.post, "/v2/veo-3.1-fast", json: fastPrompt))
             await sim.clearFaults()
             _ = try await http.aiml(.post, "/v2/video/generations", json: #"{"model":"google/veo-3.1-lite-generate-001","prompt":"x"}"#)
             _ = try await http.segmind(.post, "/v2/veo-3.1-lite", json: #"{"prompt":"x","duration":5}"#)  // rejected: never on the books
 
             let pending = try await http.segmind(.get, Self.path)
             #expect(pending.status == .ok)
-            #expect(Set(ids(pending)) == Set([v2, failing].compactMap { $0 }))
-            #expect(rows(pending).allSatisfy { $0["model_status"] as? String == "PENDING" && $0["credits_deduction"] as? Double == 0 })
+            #expect(Set(try ids(pending)) == Set([v2, failing].compactMap { $0 }))
+            #expect(try rows(pending).allSatisfy { $0.model_status == "PENDING" && $0.credits_deduction == 0 })
 
             await sim.advanceTime(by: 11)
             let done = try await http.segmind(.get, Self.path + "?sort_order=asc")
-            let (completed, failed) = (rows(done)[0], rows(done)[1])
-            #expect(completed["request_id"] as? String == v2)
-            #expect(completed["model_name"] as? String == "veo-3.1-lite")
-            #expect(completed["model_status"] as? String == "COMPLETED")
-            #expect(completed["credits_deduction"] as? Double == 0.25)
-            #expect(completed["generation_url"] as? String == "\(sim.baseURL)/files/\(v2 ?? "").mp4")
-            #expect(completed["latency_ms"] as? Int == 10_000)
-            let body = try #require(completed["request_body"] as? [String: Any])
-            #expect(body["prompt"] as? String == "a red fox in snow" && body["generate_audio"] as? Bool == false && body["duration"] as? Int == 4)
-            #expect(failed["model_status"] as? String == "FAILED")
-            #expect(failed["credits_deduction"] as? Double == 0)
-            #expect(failed["error"] is String)
-            #expect(failed["generation_url"] is NSNull)
+            let (completed, failed) = (try rows(done)[0], try rows(done)[1])
+            #expect(completed.request_id == v2)
+            #expect(completed.model_name == "veo-3.1-lite")
+            #expect(completed.model_status == "COMPLETED")
+            #expect(completed.credits_deduction == 0.25)
+            #expect(completed.generation_url == "\(sim.baseURL)/files/\(v2 ?? "").mp4")
+            #expect(completed.latency_ms == 10_000)
+            let body = completed.request_body
+            #expect(body["prompt"] == .string("a red fox in snow") && body["generate_audio"] == .bool(false) && body["duration"] == .number(4))
+            #expect(failed.model_status == "FAILED")
+            #expect(failed.credits_deduction == 0)
+            #expect(failed.error != nil)
+            // Sent as an explicit null, not left out.
+            struct RawPage: Decodable { let data: [[String: FieldValue]] }
+            #expect(try decode(RawPage.self, from: done).data[1]["generation_url"] == .null)
         }
     }
 
@@ -62,20 +69,20 @@ import Testing
             let id = try #require(response.headers[.requestID])
             let row = try await http.segmind(.get, Self.path + "/" + id)
             #expect(row.status == .ok)
-            #expect(row.json["model_status"] as? String == "COMPLETED")
-            #expect(row.json["credits_deduction"] as? Double == 0.25)
+            #expect(try decode(HistoryRow.self, from: row).model_status == "COMPLETED")
+            #expect(try decode(HistoryRow.self, from: row).credits_deduction == 0.25)
         }
     }
 
     @Test func aRequestLandsOnlyAfterTheLagAndOnlyForItsOwnKey() async throws {
         try await withSimulator(SimulatorConfig(latencySeconds: 0.05, historyLagSeconds: 30)) { sim, http in
-            let id = try #require(try await http.segmind(.post, "/v2/veo-3.1-lite", json: fastPrompt).json["request_id"] as? String)
-            #expect(ids(try await http.segmind(.get, Self.path)).isEmpty)
+            let id = try requestID(try await http.segmind(.post, "/v2/veo-3.1-lite", json: fastPrompt))
+            #expect(try ids(try await http.segmind(.get, Self.path)).isEmpty)
             #expect(try await http.segmind(.get, Self.path + "/" + id).status == .notFound)
             await sim.advanceTime(by: 30)
-            #expect(ids(try await http.segmind(.get, Self.path)) == [id])
-            #expect(try await http.segmind(.get, Self.path + "/" + id).json["request_id"] as? String == id)
-            #expect(ids(try await http.segmind(.get, Self.path, key: "another-key")).isEmpty)
+            #expect(try ids(try await http.segmind(.get, Self.path)) == [id])
+            #expect(try decode(HistoryRow.self, from: try await http.segmind(.get, Self.path + "/" + id)).request_id == id)
+            #expect(try ids(try await http.segmind(.get, Self.path, key: "another-key")).isEmpty)
             #expect(try await http.segmind(.get, Self.path + "/" + id, key: "another-key").status == .notFound)
             #expect(try await http.segmind(.get, Self.path, key: "").status == .unauthorized)
         }
@@ -86,11 +93,12 @@ import Testing
             var made: [String] = []
             for n in 0..<5 { made.append(try await outside(http, prompt: "fox \(n)")) }
             let first = try await http.segmind(.get, Self.path + "?page=1&per_page=2&sort_order=asc")
-            #expect(first.json["total"] as? Int == 5 && first.json["total_pages"] as? Int == 3 && first.json["per_page"] as? Int == 2)
-            var seen = ids(first)
-            for page in 2...3 { seen += ids(try await http.segmind(.get, Self.path + "?page=\(page)&per_page=2&sort_order=asc")) }
+            let page1 = try decode(HistoryPage.self, from: first)
+            #expect(page1.total == 5 && page1.total_pages == 3 && page1.per_page == 2)
+            var seen = try ids(first)
+            for page in 2...3 { seen += try ids(try await http.segmind(.get, Self.path + "?page=\(page)&per_page=2&sort_order=asc")) }
             #expect(seen == made)
-            #expect(ids(try await http.segmind(.get, Self.path + "?page=4&per_page=2")).isEmpty)
+            #expect(try ids(try await http.segmind(.get, Self.path + "?page=4&per_page=2")).isEmpty)
 
             let today = ISO8601DateFormatter().string(from: Date()).prefix(10)
             for query in [
@@ -100,10 +108,10 @@ import Testing
             ] {
                 let response = try await http.segmind(.get, Self.path + "?" + query)
                 #expect(response.status == .badRequest, "\(query)")
-                #expect(response.json["error"] is String, "\(query)")
+                #expect(response.isSegmindError, "\(query)")
             }
             #expect(try await http.segmind(.get, Self.path + "?from_date=2026-01-01&to_date=2026-02-01").status == .ok)  // 31 days
-            #expect(ids(try await http.segmind(.get, Self.path + "?from_date=\(today)&to_date=\(today)&per_page=100")).count == 5)
+            #expect(try ids(try await http.segmind(.get, Self.path + "?from_date=\(today)&to_date=\(today)&per_page=100")).count == 5)
         }
     }
 
@@ -112,15 +120,15 @@ import Testing
             let lite = try await outside(http)
             let fast = try await outside(http, model: "veo-3.1-fast", extra: #","credits_deduction":0.6"#)
             let failed = try await outside(http, model: "veo-3", extra: #","status":"FAILED""#)
-            #expect(ids(try await http.segmind(.get, Self.path + "?model_name=FAST")) == [fast])
-            #expect(ids(try await http.segmind(.get, Self.path + "?status=FAILED")) == [failed])
-            #expect(ids(try await http.segmind(.get, Self.path + "?status=COMPLETED&sort_by=credits_deduction")) == [fast, lite])
-            #expect(ids(try await http.segmind(.get, Self.path + "?sort_by=credits_deduction&sort_order=asc")) == [failed, lite, fast])
-            #expect(ids(try await http.segmind(.get, Self.path + "?sort_by=model_name&sort_order=asc")) == [failed, fast, lite])
-            #expect(ids(try await http.segmind(.get, Self.path)) == [failed, fast, lite])  // newest first
+            #expect(try ids(try await http.segmind(.get, Self.path + "?model_name=FAST")) == [fast])
+            #expect(try ids(try await http.segmind(.get, Self.path + "?status=FAILED")) == [failed])
+            #expect(try ids(try await http.segmind(.get, Self.path + "?status=COMPLETED&sort_by=credits_deduction")) == [fast, lite])
+            #expect(try ids(try await http.segmind(.get, Self.path + "?sort_by=credits_deduction&sort_order=asc")) == [failed, lite, fast])
+            #expect(try ids(try await http.segmind(.get, Self.path + "?sort_by=model_name&sort_order=asc")) == [failed, fast, lite])
+            #expect(try ids(try await http.segmind(.get, Self.path)) == [failed, fast, lite])  // newest first
 
-            let me = try #require(rows(try await http.segmind(.get, Self.path))[0]["user_id"] as? String)
-            #expect(ids(try await http.segmind(.get, Self.path + "?user_id=\(me)")).count == 3)
+            let me = try rows(try await http.segmind(.get, Self.path))[0].user_id
+            #expect(try ids(try await http.segmind(.get, Self.path + "?user_id=\(me)")).count == 3)
             #expect(try await http.segmind(.get, Self.path + "?user_id=\(UUID())").status == .forbidden)
         }
     }
@@ -129,10 +137,10 @@ import Testing
         try await withSimulator { sim, http in
             let id = try await outside(http, key: "shared-key", extra: #","outputs":2,"seconds_ago":60"#)
             #expect(await sim.balance() == Decimal(string: "99.75"))
-            let listed = rows(try await http.segmind(.get, Self.path, key: "shared-key"))
-            #expect(listed.count == 2 && listed.allSatisfy { $0["request_id"] as? String == id && $0["credits_deduction"] as? Double == 0.25 })
-            #expect(Set(listed.compactMap { $0["generation_url"] as? String }).count == 2)
-            #expect(try await http.segmind(.get, Self.path + "/" + id, key: "shared-key").json["request_id"] as? String == id)
+            let listed = try rows(try await http.segmind(.get, Self.path, key: "shared-key"))
+            #expect(listed.count == 2 && listed.allSatisfy { $0.request_id == id && $0.credits_deduction == 0.25 })
+            #expect(Set(listed.compactMap(\.generation_url)).count == 2)
+            #expect(try decode(HistoryRow.self, from: try await http.segmind(.get, Self.path + "/" + id, key: "shared-key")).request_id == id)
 
             let bad = try await http.send(.post, "/_sim/history", headers: [.contentType: "application/json"], body: #"{"api_key":"k","model":"flux","request_body":{}}"#)
             #expect(bad.status == .badRequest)  // cannot be priced without credits_deduction

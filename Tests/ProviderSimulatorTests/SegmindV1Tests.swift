@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import ProviderSimulator
+@testable import ProviderSimulator
 import Testing
 
 @Suite struct SegmindV1Tests {
@@ -45,10 +45,10 @@ import Testing
         try await withSimulator { sim, http in
             let response = try await http.segmind(.post, "/v1/veo-3.1-fast", json: #"{"prompt":"x","duration":5,"resolution":"4k","aspect_ratio":"1:1","fps":24,"reference_images":["a"]}"#)
             #expect(response.status == .badRequest)
-            let errors = try #require(response.json["errors"] as? [[String: Any]])
-            let fields = Set(errors.compactMap { $0["field"] as? String })
+            let body = try decode(ValidationErrorBody.self, from: response)
+            let fields = Set(body.errors.map(\.field))
             #expect(fields == ["duration", "resolution", "aspect_ratio", "fps", "reference_images"])
-            let message = try #require(response.json["error"] as? String)
+            let message = body.error
             #expect(message.contains("duration 5 is not allowed for veo-3.1-fast: use 4, 6 or 8"))
             #expect(await sim.balance() == 100)
         }
@@ -58,10 +58,10 @@ import Testing
         try await withSimulator { _, http in
             let response = try await http.segmind(.post, "/v1/veo-3", json: #"{"prompt":"x","image":"https://e/x.png"}"#)
             #expect(response.status == .badRequest)
-            #expect((response.json["error"] as? String)?.contains("use image_url") == true)
+            #expect(try decode(SegmindErrorBody.self, from: response).error.contains("use image_url"))
             let missingPrompt = try await http.segmind(.post, "/v1/veo-3", json: #"{"duration":4}"#)
             #expect(missingPrompt.status == .badRequest)
-            #expect((missingPrompt.json["error"] as? String)?.contains("prompt is required") == true)
+            #expect(try decode(SegmindErrorBody.self, from: missingPrompt).error.contains("prompt is required"))
         }
     }
 
@@ -69,7 +69,7 @@ import Testing
         try await withSimulator { _, http in
             let response = try await http.segmind(.post, "/v1/veo-9", json: fastPrompt)
             #expect(response.status == .notFound)
-            #expect(response.json["error"] != nil)
+            #expect(try decode([String: FieldValue].self, from: response)["error"] != nil)
         }
     }
 
@@ -77,7 +77,7 @@ import Testing
         try await withSimulator(SimulatorConfig(latencySeconds: 0.01, apiKey: "right")) { _, http in
             let missing = try await http.send(.post, "/v1/veo-3.1-fast", headers: [.contentType: "application/json"], body: fastPrompt)
             #expect(missing.status == .unauthorized)
-            #expect(missing.json["error"] is String)
+            #expect(missing.isSegmindError)
             let wrong = try await http.segmind(.post, "/v1/veo-3.1-fast", json: fastPrompt, key: "wrong")
             #expect(wrong.status == .unauthorized)
             let right = try await http.segmind(.post, "/v1/veo-3.1-fast", json: fastPrompt, key: "right")
@@ -89,7 +89,7 @@ import Testing
         try await withSimulator(SimulatorConfig(latencySeconds: 0.01, balance: Decimal(string: "0.3")!)) { sim, http in
             let response = try await http.segmind(.post, "/v1/veo-3.1-fast", json: fastPrompt)
             #expect(response.status == .notAcceptable)
-            #expect(response.json["error"] as? String == "Not enough credits")
+            #expect(try decode(SegmindErrorBody.self, from: response).error == "Not enough credits")
             #expect(await sim.balance() == Decimal(string: "0.3"))
         }
     }
@@ -99,7 +99,7 @@ import Testing
             let response = try await http.segmind(.get, "/v1/get-user-credits")
             #expect(response.status == .ok)
             #expect(response.text.contains(#""credits":12.34"#))
-            #expect(response.json["free-credits"] as? Double == 0)
+            #expect(try decode(CreditsBody.self, from: response).freeCredits == 0)
         }
     }
 

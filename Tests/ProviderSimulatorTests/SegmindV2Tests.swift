@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import ProviderSimulator
+@testable import ProviderSimulator
 import Testing
 
 @Suite struct SegmindV2Tests {
@@ -11,31 +11,36 @@ import Testing
         try await withSimulator(slowJobs) { sim, http in
             let submitted = try await http.segmind(.post, "/v2/veo-3.1-lite", json: fastPrompt)
             #expect(submitted.status == .ok)
-            let id = try #require(submitted.json["request_id"] as? String)
+            let accepted = try decode(V2SubmitBody.self, from: submitted)
+            let id = accepted.request_id
             let base = "http://127.0.0.1:\(sim.port)/v2/requests/\(id)"
-            #expect(submitted.json["status"] as? String == "QUEUED")
-            #expect(submitted.json["status_url"] as? String == base + "/status")
-            #expect(submitted.json["response_url"] as? String == base)
-            #expect(submitted.json["poll_url"] as? String == base + "/status")
+            #expect(accepted.status == "QUEUED")
+            #expect(accepted.status_url == base + "/status")
+            #expect(accepted.response_url == base)
+            #expect(accepted.poll_url == base + "/status")
 
-            #expect(try await http.segmind(.get, "/v2/requests/\(id)/status").json["status"] as? String == "QUEUED")
+            func state() async throws -> String {
+                try decode(V2StatusBody.self, from: try await http.segmind(.get, "/v2/requests/\(id)/status")).status
+            }
+            #expect(try await state() == "QUEUED")
             await sim.advanceTime(by: 50)
-            #expect(try await http.segmind(.get, "/v2/requests/\(id)/status").json["status"] as? String == "PROCESSING")
+            #expect(try await state() == "PROCESSING")
             #expect(await sim.balance() == 100)  // not billed until it completes
             await sim.advanceTime(by: 51)
             let status = try await http.segmind(.get, "/v2/requests/\(id)/status")
             #expect(status.status == .ok)
-            #expect(status.json["status"] as? String == "COMPLETED")
+            #expect(try decode(V2StatusBody.self, from: status).status == "COMPLETED")
 
             let result = try await http.segmind(.get, "/v2/requests/\(id)")
             #expect(result.status == .ok)
-            #expect(result.json["status"] as? String == "COMPLETED")
-            let output = try #require(result.json["output"] as? String)
+            let final = try decode(V2ResultBody.self, from: result)
+            #expect(final.status == "COMPLETED")
+            let output = try #require(final.output)
             #expect(output == "http://127.0.0.1:\(sim.port)/files/\(id).mp4")
-            let metrics = try #require(result.json["metrics"] as? [String: Any])
-            #expect(metrics["cost"] as? Double == 0.25)  // lite, 4 s, no audio
-            #expect(metrics["remaining_credits"] as? Double == 99.75)
-            #expect(metrics["queue_time"] != nil && metrics["inference_time"] != nil)
+            let metrics = final.metrics
+            #expect(metrics.cost == 0.25)  // lite, 4 s, no audio
+            #expect(metrics.remaining_credits == 99.75)
+            #expect(metrics.queue_time != nil && metrics.inference_time != nil)
             #expect(await sim.balance() == Decimal(string: "99.75"))
 
             let video = try await http.send(.get, "/files/\(id).mp4")
@@ -47,16 +52,15 @@ import Testing
     @Test func failedJobIs422OnBothGetsAndNotBilled() async throws {
         try await withSimulator(SimulatorConfig(latencySeconds: 0.05, failRate: 1)) { sim, http in
             let submitted = try await http.segmind(.post, "/v2/veo-3", json: fastPrompt)
-            let id = try #require(submitted.json["request_id"] as? String)
+            let id = try decode(V2SubmitBody.self, from: submitted).request_id
             try await Task.sleep(for: .milliseconds(100))
             let status = try await http.segmind(.get, "/v2/requests/\(id)/status")
             #expect(status.status == .unprocessableContent)
-            #expect(status.json["status"] as? String == "FAILED")
-            #expect(status.json["error"] is String)
+            #expect(try decode(V2StatusBody.self, from: status).status == "FAILED")
+            #expect(try decode(V2StatusBody.self, from: status).error != nil)
             let result = try await http.segmind(.get, "/v2/requests/\(id)")
             #expect(result.status == .unprocessableContent)
-            #expect(result.json["status"] as? String == "FAILED")
-            #expect(result.json["metrics"] != nil)
+            #expect(try decode(V2ResultBody.self, from: result).status == "FAILED")  // metrics included, or it would not decode
             #expect(await sim.balance() == 100)
             let stats = await sim.stats()
             #expect(stats.failed == 1 && stats.completed == 0)
@@ -69,7 +73,7 @@ import Testing
             #expect(try await http.segmind(.get, "/v2/requests/nope/status").status == .notFound)
             #expect(try await http.segmind(.get, "/v2/requests/nope").status == .notFound)
             let submitted = try await http.segmind(.post, "/v2/veo-3.1", json: fastPrompt)
-            let id = try #require(submitted.json["request_id"] as? String)
+            let id = try decode(V2SubmitBody.self, from: submitted).request_id
             try await Task.sleep(for: .milliseconds(100))
             #expect(try await http.segmind(.get, "/v2/requests/\(id)").status == .ok)
             try await Task.sleep(for: .seconds(2))

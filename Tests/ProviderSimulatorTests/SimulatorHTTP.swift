@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import ProviderSimulator
+@testable import ProviderSimulator
 
 extension HTTPFields.Element.Name {
     static let apiKey = Self("x-api-key")!
@@ -41,10 +41,22 @@ struct SimHTTP {
 extension TestClient.Response {
     var text: String { body.map { String(buffer: $0) } ?? "" }
 
-    var json: [String: Any] {
-        guard let body, let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) else { return [:] }
-        return object as? [String: Any] ?? [:]
-    }
+}
+
+/// Decodes a simulator answer into the simulator's own body types (or `FieldValue` for a shape
+/// a test checks field by field, such as an explicit `null`).
+func decode<T: Decodable>(_ type: T.Type, from response: TestClient.Response) throws -> T {
+    try JSONDecoder().decode(type, from: Data(buffer: response.body ?? ByteBuffer()))
+}
+
+/// Segmind's error body, `{"error": "..."}`.
+struct SegmindErrorBody: Decodable {
+    let error: String
+}
+
+extension TestClient.Response {
+    /// Whether the body is Segmind's error shape.
+    var isSegmindError: Bool { (try? decode(SegmindErrorBody.self, from: self)) != nil }
 }
 
 /// Starts a simulator for one test and always shuts it down.
