@@ -9,7 +9,7 @@ func decode<T: Decodable>(_ type: T.Type, from response: TestResponse) throws ->
     try TestJSON.decoder.decode(type, from: Data(buffer: response.body))
 }
 
-/// The same for bytes that did not come from a `TestResponse` (SSE data lines, stored JSON).
+/// The same for a body read through another client (the simulator's admin routes).
 func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
     try TestJSON.decoder.decode(type, from: data)
 }
@@ -28,7 +28,7 @@ enum TestJSON {
     }()
 }
 
-/// `{"data": [...], "next_cursor": ...}` of every list, for rows only part of which a test reads.
+/// `{"data": [...], "next_cursor": ...}`: the envelope of every list route.
 struct Listed<Row: Decodable>: Decodable {
     let data: [Row]
     let next_cursor: String?
@@ -65,7 +65,6 @@ extension JSONValue {
 
     var string: String? { if case .string(let value) = self { return value }; return nil }
     var number: Double? { if case .number(let value) = self { return value }; return nil }
-    var bool: Bool? { if case .bool(let value) = self { return value }; return nil }
     var array: [JSONValue]? { if case .array(let value) = self { return value }; return nil }
     /// An object's keys, for tests of a body's shape.
     var keys: Set<String> { if case .object(let fields) = self { return Set(fields.keys) }; return [] }
