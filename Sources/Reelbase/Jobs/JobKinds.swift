@@ -10,6 +10,7 @@ extension JobRegistry {
         var registry = JobRegistry()
         registry.register(PruneExpiredRows(db: services.db, logger: services.logger))
         registry.register(ExtractPoster(posters: services.posters))
+        registry.register(AdvanceStoryboard(advancer: services.storyboardAdvancer))
         registry.register(ResolveSubmitUnknown(resolver: services.submitUnknown, settle: TimeInterval(services.config.submitUnknownSettleSeconds)))
         return registry
     }
