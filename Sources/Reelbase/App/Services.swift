@@ -25,6 +25,8 @@ public struct Services: Sendable {
     let jobs: JobQueue
     /// Poster frames: made by the `extract_poster` job after a video is archived.
     let posters: PosterService
+    /// ffmpeg/ffprobe: probing takes, last frames for continuity, joining takes into cuts.
+    let video: VideoTools
     /// One LISTEN connection per process for the event streams (started on first subscriber).
     let events: GenerationEventHub
     /// API keys seen in the last seconds; revocations clear it on every replica (pg_notify).
@@ -74,6 +76,7 @@ public struct Services: Sendable {
         catalog = ModelCatalog.standard(aimlModelID: config.aimlModelID)
         blobs = PostgresBlobStore(db: db, logger: logger)
         posters = PosterService(db: db, store: blobs, extractor: PosterExtractor(), logger: logger)
+        video = VideoTools()
         events = GenerationEventHub(db: db, logger: logger)
         clients = ProviderClientFactory(http: http, options: ProviderClientOptions(timeouts: ProviderTimeouts(connect: config.worker.providerConnectTimeout)), teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
         var fetch = SafeURLFetcher.Configuration()
