@@ -48,6 +48,7 @@ public struct Services: Sendable {
     let assets: AssetRepository
     let seeds: SeedRepository
     let generations: GenerationRepository
+    let storyboards: StoryboardRepository
     let cuts: CutRepository
     /// Settles Segmind `submit_unknown` jobs from the provider's request history (the
     /// `resolve_submit_unknown` sweep). The history URL is the operator's, never a team's.
@@ -101,6 +102,7 @@ public struct Services: Sendable {
         assets = AssetRepository(db: db, audit: audit, logger: logger)
         seeds = SeedRepository(db: db, audit: audit, logger: logger)
         generations = GenerationRepository(db: db, audit: audit, logger: logger)
+        storyboards = StoryboardRepository(db: db, audit: audit, events: StoryboardEvents(logger: logger), logger: logger)
         cuts = CutRepository(db: db, audit: audit, jobs: jobs, logger: logger)
         submitUnknown = SubmitUnknownResolver(
             db: db, audit: audit, accounts: providerAccounts, catalog: catalog, http: http, historyURL: config.segmindHistoryURL,

@@ -10,6 +10,7 @@ extension JobRegistry {
         var registry = JobRegistry()
         registry.register(PruneExpiredRows(db: services.db, logger: services.logger))
         registry.register(ExtractPoster(posters: services.posters))
+        registry.register(AdvanceStoryboard(advancer: services.storyboardAdvancer))
         registry.register(RenderCut(cuts: services.cuts, store: services.blobs, video: services.video, posters: services.posters,
                                     maxVideoBytes: services.config.maxVideoBytes))
         registry.register(ResolveSubmitUnknown(resolver: services.submitUnknown, settle: TimeInterval(services.config.submitUnknownSettleSeconds)))
