@@ -11,6 +11,8 @@ extension JobRegistry {
         registry.register(PruneExpiredRows(db: services.db, logger: services.logger))
         registry.register(ExtractPoster(posters: services.posters))
         registry.register(AdvanceStoryboard(advancer: services.storyboardAdvancer))
+        registry.register(RenderCut(cuts: services.cuts, store: services.blobs, video: services.video, posters: services.posters,
+                                    maxVideoBytes: services.config.maxVideoBytes))
         registry.register(ResolveSubmitUnknown(resolver: services.submitUnknown, settle: TimeInterval(services.config.submitUnknownSettleSeconds)))
         return registry
     }
