@@ -15,7 +15,7 @@ struct ShotPlanner: Sendable {
             provider: shot.provider, model: shot.model, prompt: p.text, prompt_id: p.prompt_id, version: p.version, label: p.label,
             variables: p.variables, duration: q.duration, resolution: q.resolution, aspect_ratio: q.aspect_ratio,
             generate_audio: q.generate_audio, negative_prompt: q.negative_prompt, fps: q.fps, person_generation: q.person_generation,
-            seed: q.seed.map { $0 + Int64(take) }, seed_id: q.seed_id, first_frame_asset_id: firstFrame ?? shot.firstFrame,
+            seed: q.seed.map { $0 &+ Int64(take) }, seed_id: q.seed_id, first_frame_asset_id: firstFrame ?? shot.firstFrame,
             last_frame_asset_id: shot.lastFrame, reference_asset_ids: shot.references.nilIfEmpty, campaign_id: campaign)
         if let versionID = p.prompt_version_id {
             guard p.prompt_id == nil, p.version == nil, p.label == nil, p.text == nil else {
