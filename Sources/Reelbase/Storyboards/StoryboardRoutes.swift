@@ -17,9 +17,9 @@ extension Services {
     /// toolkit's exact last frame.
     var storyboardAdvancer: StoryboardAdvancer {
         let intake = AssetIntake(store: blobs, assets: assets, inspector: ImageInspector(), maxBytes: config.maxUploadBytes)
-        // Until the `clips` branch's Video toolkit is merged (services.video.lastFrame).
+        let video = self.video
         let frames = ContinuityFrames(db: db, generations: generations, store: blobs, intake: intake,
-                                      lastFrame: { _ in throw ShotStarter.Problem(message: "the video toolkit is not available") }, logger: logger)
+                                      lastFrame: { try await video.lastFrame(of: $0) }, logger: logger)
         let starter = ShotStarter(db: db, shots: shotPlanner, generations: generations, frames: frames, events: storyboards.events, logger: logger)
         return StoryboardAdvancer(db: db, storyboards: storyboards, starter: starter, events: storyboards.events, logger: logger)
     }
