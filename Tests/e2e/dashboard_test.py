@@ -273,7 +273,7 @@ def phone(r):
 
 
 def storyboard(r):
-    storyboard_steps.storyboard(r, state, shot)
+    storyboard_steps.storyboard(r, state)
 
 
 def main():

@@ -27,7 +27,7 @@ def api_board(r, board):
     return r.fetch_json(f"/api/v1/storyboards/{board}")
 
 
-def storyboard(r, state, shot):
+def storyboard(r, state):
     r.go("#campaigns/" + state["campaign"])
     name = r.one("#storyboard-form input[name=name]")
     name.send_keys("Paper boat teaser")
@@ -74,7 +74,13 @@ def storyboard(r, state, shot):
     r.js("document.querySelector('#cut-player').muted = true; document.querySelector('#cut-player').play()")
     r.wait(lambda d: d.execute_script("const v = document.querySelector('#cut-player'); return v.currentTime > 0 || v.ended"), message="cut plays")
     r.js("document.querySelector('#cut-player').pause()")
-    shot(r, "storyboard-editor")
+    if os.environ.get("E2E_SCREENSHOTS"):
+        # Tall enough to show the strip, the estimate and the cut player together.
+        r.driver.set_window_size(1366, 1500)
+        r.js("window.scrollTo(0, 0); document.querySelectorAll('.toast').forEach((t) => t.remove())")
+        time.sleep(0.5)
+        r.driver.save_screenshot(os.path.join(os.environ["E2E_SCREENSHOTS"], "storyboard-editor.png"))
+        r.driver.set_window_size(1366, 768)
 
     r.driver.set_window_size(390, 844)
     time.sleep(0.3)
