@@ -15,6 +15,9 @@ actor ClipRenderer {
     /// Renders kept; each is a few tens of KB at these sizes.
     private let capacity = 128
 
+    /// One cache for every simulator in the process: test suites start many simulators that ask for the same shapes.
+    static let shared = ClipRenderer(ffmpeg: ProcessRunner.locate("ffmpeg"), fallback: ByteBuffer(bytes: SampleVideo.base))
+
     init(ffmpeg: String?, fallback: ByteBuffer) {
         self.ffmpeg = ffmpeg
         self.fallback = fallback

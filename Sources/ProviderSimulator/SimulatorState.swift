@@ -72,7 +72,7 @@ actor SimulatorState {
         self.catalog = .standard(aimlModelID: config.aimlModelID)
         self.video = ByteBuffer(bytes: SampleVideo.bytes(size: config.videoBytes))
         let renders = config.renderClips && config.videoBytes == nil
-        self.clips = ClipRenderer(ffmpeg: renders ? ProcessRunner.locate("ffmpeg") : nil, fallback: video)
+        self.clips = renders ? .shared : ClipRenderer(ffmpeg: nil, fallback: video)
         self.balance = config.balance
         self.failRate = config.failRate
         self.faults = FaultBook(rules: config.faults)

@@ -4,7 +4,7 @@ import Hummingbird
 /// A storyboard's cut: its chosen takes joined in shot order into one video, numbered 1, 2, …
 /// per storyboard. It keeps the list of takes it used, so a later change of takes makes a new
 /// cut and never alters this one.
-struct Cut: ResponseEncodable, Sendable {
+struct Cut: ResponseEncodable, Decodable, Sendable {
     /// Bound into SQL by its raw value.
     enum State: String, Codable, Sendable {
         case rendering, ready, failed
