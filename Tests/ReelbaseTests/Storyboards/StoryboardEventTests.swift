@@ -13,26 +13,31 @@ import Testing
         let app = try await buildApplication(TestEnv.allowingSimulator(try TestEnv.config()), logger: TestEnv.logger)
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let api = StoryboardClient(client: client, key: a.api_key)
-            try await StoryboardCRUDTests.addAccount(api)
-            let campaign = try await api.campaign()
-            let board = try await api.storyboard(campaign: campaign).id
-            _ = try await api.addShot(board, StoryboardCRUDTests.shot)
-            _ = try api.decode(StoryboardController.RunAnswer.self, try await api.call("/storyboards/\(board)/generate", .post), status: .accepted)
+            let ours = StoryboardClient(client: client, key: a.api_key), theirs = StoryboardClient(client: client, key: b.api_key)
+            var boards: [UUID] = []
+            for api in [ours, theirs] {
+                try await StoryboardCRUDTests.addAccount(api)
+                let board = try await api.storyboard(campaign: try await api.campaign()).id
+                _ = try await api.addShot(board, StoryboardCRUDTests.shot)
+                boards.append(board)
+            }
+            let (mine, other) = (boards[0].uuidString.lowercased(), boards[1].uuidString.lowercased())
 
-            let id = board.uuidString.lowercased()
-            let stream = try await SSE.read(port: port, key: a.api_key, query: "?last_event_id=0") { $0.contains("event: storyboard.progress") }
-            #expect(stream.contains("event: storyboard.progress"))
-            #expect(stream.contains(#""storyboard_id":"\#(id)""#) && stream.contains(#""campaign_id":"\#(campaign.uuidString.lowercased())""#))
-            #expect(stream.contains(#""status":"running""#))
-            // Team B, with a storyboard of its own, sees its events and none of A's.
-            let other = StoryboardClient(client: client, key: b.api_key)
-            try await StoryboardCRUDTests.addAccount(other)
-            let theirs = try await other.storyboard(campaign: try await other.campaign()).id
-            _ = try await other.addShot(theirs, StoryboardCRUDTests.shot)
-            _ = try other.decode(StoryboardController.RunAnswer.self, try await other.call("/storyboards/\(theirs)/generate", .post), status: .accepted)
-            let streamB = try await SSE.read(port: port, key: b.api_key, query: "?last_event_id=0") { $0.contains(theirs.uuidString.lowercased()) }
-            #expect(!streamB.contains(id))
+            // Both streams open first, then both teams press generate: each stream gets its own
+            // team's storyboard.progress live, and never the other's.
+            let opened = AsyncStream.makeStream(of: Void.self)
+            async let streamA = SSE.read(port: port, key: a.api_key, opened: opened.continuation) { $0.contains("event: storyboard.progress") }
+            async let streamB = SSE.read(port: port, key: b.api_key, opened: opened.continuation) { $0.contains("event: storyboard.progress") }
+            var iterator = opened.stream.makeAsyncIterator()
+            _ = await iterator.next()
+            _ = await iterator.next()
+            _ = try theirs.decode(StoryboardController.RunAnswer.self, try await theirs.call("/storyboards/\(boards[1])/generate", .post), status: .accepted)
+            _ = try ours.decode(StoryboardController.RunAnswer.self, try await ours.call("/storyboards/\(boards[0])/generate", .post), status: .accepted)
+
+            let (textA, textB) = try await (streamA, streamB)
+            #expect(textA.contains(#""storyboard_id":"\#(mine)""#) && textA.contains(#""status":"running""#), "\(textA)")
+            #expect(!textA.contains(other))
+            #expect(textB.contains(#""storyboard_id":"\#(other)""#) && !textB.contains(mine), "\(textB)")
         }
     }
 }
