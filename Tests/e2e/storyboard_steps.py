@@ -95,7 +95,7 @@ def storyboard(r, state):
     if os.environ.get("E2E_SCREENSHOTS"):
         # Tall enough to show the strip, the estimate and the cut player together.
         r.driver.set_window_size(1366, 1500)
-        r.js("window.scrollTo(0, 0); document.querySelectorAll('.toast').forEach((t) => t.remove())")
+        r.js("window.scrollTo(0, 0); document.querySelectorAll('.toast').forEach((t) => t.remove()); document.querySelector('#shot-form').closest('details').open = false")
         time.sleep(0.5)
         r.driver.save_screenshot(os.path.join(os.environ["E2E_SCREENSHOTS"], "storyboard-editor.png"))
         r.driver.set_window_size(1366, 768)
