@@ -4,6 +4,7 @@ make a cut and play it; also at phone width. Used by dashboard_test.py."""
 import os
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -23,6 +24,23 @@ def add_shot(r, text, takes=1):
     r.wait(lambda d: len(r.css("#shot-strip .shot-card")) == count + 1, message="shot added")
 
 
+def press(r, selector, index=0, keys=None):
+    """Clicks (or types into) the index-th match, looking again when the page redrew it meanwhile."""
+    def attempt(d):
+        try:
+            found = r.css(selector)
+            if len(found) <= index or not found[index].is_enabled():
+                return False
+            if keys:
+                found[index].send_keys(keys)
+            else:
+                found[index].click()
+            return True
+        except StaleElementReferenceException:
+            return False
+    r.wait(attempt, message=f"press {selector}")
+
+
 def api_board(r, board):
     return r.fetch_json(f"/api/v1/storyboards/{board}")
 
@@ -40,35 +58,35 @@ def storyboard(r, state):
     first, second = [s["id"] for s in api_board(r, board)["shots"]]
 
     # Continuity: off on the first card, a switch on the second.
-    toggles = r.css("#shot-strip .shot-card input.continuity")
-    r.check("the first shot cannot continue from anything", not toggles[0].is_enabled())
-    toggles[1].click()
+    first_toggle = r.wait(lambda d: r.js("const t = document.querySelectorAll('#shot-strip input.continuity'); return t.length === 2 && [t[0].disabled]"), message="toggles")
+    r.check("the first shot cannot continue from anything", first_toggle == [True])
+    press(r, "#shot-strip .shot-card input.continuity", 1)
     r.wait(lambda d: api_board(r, board)["shots"][1]["continuity"], message="continuity saved")
     r.check("the continuity switch is saved", True)
-    r.wait(lambda d: r.css("#shot-strip .shot-card input.continuity")[1].is_selected(), message="redrawn")
-    r.css("#shot-strip .shot-card input.continuity")[1].click()
+    r.wait(lambda d: r.js("const t = document.querySelectorAll('#shot-strip input.continuity'); return t.length === 2 && t[1].checked"), message="redrawn")
+    press(r, "#shot-strip .shot-card input.continuity", 1)
     r.wait(lambda d: not api_board(r, board)["shots"][1]["continuity"], message="continuity off")
 
     # Reorder with the keyboard-reachable buttons (drag and drop uses the same route).
-    later = r.wait(lambda d: (b := r.css("#shot-strip .shot-card:first-child .shot-tools button")) and b[1], message="move button")
-    later.send_keys("\n")
+    r.wait(lambda d: r.js("const t = document.querySelectorAll('#shot-strip input.continuity'); return t.length === 2 && !t[1].checked"), message="redrawn")
+    press(r, "#shot-strip .shot-card:first-child .shot-tools button", 1, keys="\n")
     r.wait(lambda d: [s["id"] for s in api_board(r, board)["shots"]] == [second, first], message="reordered")
     r.check("the → button moves a shot later", True)
 
     # Generate: the estimate comes first, then the confirm button spends.
-    r.one("#estimate-button").click()
-    estimate = r.one("#estimate .estimate").text
+    press(r, "#estimate-button")
+    estimate = r.wait(lambda d: r.js("const e = document.querySelector('#estimate .estimate'); return e && e.textContent"), message="estimate")
     r.check("the dry-run estimate is shown before anything is queued", "2 shots" in estimate and "$" in estimate
             and api_board(r, board)["status"] == "draft", estimate)
-    r.one("#generate-confirm").click()
+    press(r, "#generate-confirm")
     finished = r.wait(lambda d: api_board(r, board)["status"] in ("finished", "paused") and api_board(r, board), seconds=120, message="storyboard runs")
     r.check("the storyboard runs both shots to the end", finished["status"] == "finished", str(finished.get("error")))
     r.wait(lambda d: len(r.css("#shot-strip img.shot-thumb")) == 2, seconds=60, message="thumbnails")
     r.check("each shot card shows its chosen take's poster", True)
 
     # The cut: made from the chosen takes, then played on the page.
-    r.one("#make-cut").click()
-    video = r.wait(lambda d: r.css("#cut-player") and r.css("#cut-player")[0], seconds=120, message="cut ready")
+    press(r, "#make-cut")
+    r.wait(lambda d: r.css("#cut-player"), seconds=120, message="cut ready")
     duration = r.wait(lambda d: d.execute_script("const v = document.querySelector('#cut-player'); return v && v.readyState >= 1 && v.duration"), message="cut metadata")
     r.check("the cut plays and lasts the two takes together", abs(duration - 8) < 0.3, str(duration))
     r.js("document.querySelector('#cut-player').muted = true; document.querySelector('#cut-player').play()")
@@ -77,7 +95,7 @@ def storyboard(r, state):
     if os.environ.get("E2E_SCREENSHOTS"):
         # Tall enough to show the strip, the estimate and the cut player together.
         r.driver.set_window_size(1366, 1500)
-        r.js("window.scrollTo(0, 0); document.querySelectorAll('.toast').forEach((t) => t.remove())")
+        r.js("window.scrollTo(0, 0); document.querySelectorAll('.toast').forEach((t) => t.remove()); document.querySelector('#shot-form').closest('details').open = false")
         time.sleep(0.5)
         r.driver.save_screenshot(os.path.join(os.environ["E2E_SCREENSHOTS"], "storyboard-editor.png"))
         r.driver.set_window_size(1366, 768)

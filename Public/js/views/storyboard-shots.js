@@ -4,17 +4,18 @@ import { api, canSpend } from "../lib/api.js";
 import { el, chip, toast, ask } from "../lib/dom.js";
 import { shortId } from "../lib/format.js";
 
-const posterOf = (id) => `/api/v1/generations/${id}/poster`;
-
-/** The picture a shot shows: its chosen take's poster, else its newest take's, else its number. */
+/** The picture a shot shows: its chosen take's poster, else its first succeeded take's, else its
+ *  number. The take is read first, so a poster not extracted yet is never requested (no 404). */
 function thumbnail(shot, index) {
   const done = shot.takes_made.filter((t) => t.state === "succeeded");
   const id = shot.chosen_generation_id || (done[0] && done[0].generation_id);
-  const placeholder = () => el("div", { class: "shot-thumb placeholder", role: "img", "aria-label": `shot ${index + 1} has no take yet` }, `Shot ${index + 1}`);
-  if (!id) return placeholder();
-  const img = el("img", { class: "shot-thumb", src: posterOf(id), alt: `shot ${index + 1}, take ${shortId(id)}`, loading: "lazy" });
-  img.addEventListener("error", () => img.replaceWith(placeholder()));
-  return img;
+  const box = el("div", { class: "shot-thumb placeholder", role: "img", "aria-label": `shot ${index + 1} has no poster yet` }, `Shot ${index + 1}`);
+  if (id) {
+    api(`/generations/${id}`).then((g) => {
+      if (g.poster_url && box.isConnected) box.replaceWith(el("img", { class: "shot-thumb", src: g.poster_url, alt: `shot ${index + 1}, take ${shortId(id)}`, loading: "lazy" }));
+    }).catch(() => { /* the placeholder stays */ });
+  }
+  return box;
 }
 
 /** Radio buttons for the shot's takes: only a succeeded take can be chosen. */
