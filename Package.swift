@@ -23,11 +23,14 @@ let package = Package(
     targets: [
         // Pure domain: no I/O. Model catalog, pricing rules, job states.
         .target(name: "ReelbaseCore"),
+        // Runs command-line tools (ffmpeg, ffprobe) as child processes; used by the service and the simulator.
+        .target(name: "Tools"),
         // The service: one folder per feature, one composition root in App/.
         .target(
             name: "Reelbase",
             dependencies: [
                 "ReelbaseCore",
+                "Tools",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -47,6 +50,7 @@ let package = Package(
             name: "ProviderSimulator",
             dependencies: [
                 "ReelbaseCore",
+                "Tools",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,6 +70,7 @@ let package = Package(
             name: "ProviderSimulatorTests",
             dependencies: [
                 "ProviderSimulator",
+                "Tools",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -73,6 +78,7 @@ let package = Package(
             name: "ReelbaseTests",
             dependencies: [
                 "Reelbase",
+                "Tools",
                 "ProviderSimulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

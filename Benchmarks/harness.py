@@ -171,7 +171,13 @@ def library(url, key, shade=10):
     spare_member = api(url, "/api/v1/members", key, "POST", {"email": f"spare-{shade}@example.com", "role": "viewer"})
     generation = api(url, "/api/v1/generations", key, "POST", {"model": "veo-3.1-fast", "prompt": "a red kite over a grey sea", "duration": 4,
                                                                "seed": 42, "campaign_id": campaign["id"]})
-    return {"CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
+    storyboard = api(url, f"/api/v1/campaigns/{campaign['id']}/storyboards", key, "POST", {"name": "Teaser"})
+    spare_storyboard = api(url, f"/api/v1/campaigns/{campaign['id']}/storyboards", key, "POST", {"name": "Spare"})
+    shot_body = {"prompt": {"text": "a red kite over a grey sea"}, "model": "veo-3.1-fast", "parameters": {"duration": 4}}
+    shot = api(url, f"/api/v1/storyboards/{storyboard['id']}/shots", key, "POST", shot_body)
+    spare_shot = api(url, f"/api/v1/storyboards/{storyboard['id']}/shots", key, "POST", shot_body)
+    return {"STORYBOARD": storyboard["id"], "SPARE_STORYBOARD": spare_storyboard["id"], "SHOT": shot["id"], "SPARE_SHOT": spare_shot["id"],
+            "CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
             "SPARE_ASSET": spare_asset["id"], "SEED": seed["id"], "SPARE_SEED": spare_seed["id"], "GENERATION": generation["id"],
             "ACCOUNT": account["id"], "SPARE_ACCOUNT": spare_account["id"], "SPARE_KEY": spare_key["api_key"]["id"],
             "MEMBER": member["member"]["user_id"], "SPARE_MEMBER": spare_member["member"]["user_id"],

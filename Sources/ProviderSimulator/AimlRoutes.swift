@@ -40,7 +40,8 @@ struct AimlRoutes: Sendable {
         guard await state.reserve(price) else {
             return FaultResponder.error(.forbidden, "Your credits are exhausted: top up to continue", family: .aiml)
         }
-        let job = await state.createJob(api: .aiml, model: model, price: price, seed: 0)
+        let clip = ClipSpec(params: params, model: model, fields: fields.values)
+        let job = await state.createJob(api: .aiml, model: model, price: price, seed: 0, clip: clip)
         if let reply = await gate.fault(route: .submit, afterProcessing: true, family: .aiml, context: context) {
             return reply
         }

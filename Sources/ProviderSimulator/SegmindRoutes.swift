@@ -44,7 +44,8 @@ struct SegmindRoutes: Sendable {
         }
         let books = BookSource(
             owner: SimUser(apiKey: request.headers[.apiKey] ?? ""), body: fields.values, origin: gate.origin(of: request))
-        return .success(Accepted(model: model, params: params, price: price, books: books))
+        let clip = ClipSpec(params: params, model: model, fields: fields.values)
+        return .success(Accepted(model: model, params: params, price: price, books: books, clip: clip))
     }
 
     @Sendable func generateSync(_ request: Request, context: SimContext) async throws -> Response {
@@ -56,12 +57,13 @@ struct SegmindRoutes: Sendable {
         }
         let requestID = await state.bookSyncRequest(model: accepted.model, price: accepted.price, books: accepted.books)
         let latency = state.config.latencySeconds
+        state.clips.prepare(accepted.clip)
         try? await Task.sleep(for: .seconds(latency))
         let remaining = await state.charge(accepted.price)
         if let reply = await gate.fault(route: .submit, afterProcessing: true, family: .segmind, context: context) {
             return reply
         }
-        return Reply.video(state.video, headers: [
+        return Reply.video(await state.clips.video(for: accepted.clip), headers: [
             .remainingCredits: decimalText(remaining),
             .cost: decimalText(accepted.price),
             .generationTime: String(format: "%.2f", latency),
@@ -79,7 +81,7 @@ struct SegmindRoutes: Sendable {
         }
         let job = await state.createJob(
             api: .segmindV2, model: accepted.model, price: accepted.price,
-            seed: reportedSeed(accepted.params, model: accepted.model), books: accepted.books)
+            seed: reportedSeed(accepted.params, model: accepted.model), clip: accepted.clip, books: accepted.books)
         if let reply = await gate.fault(route: .submit, afterProcessing: true, family: .segmind, context: context) {
             return reply
         }
@@ -118,10 +120,10 @@ struct SegmindRoutes: Sendable {
     @Sendable func file(_ request: Request, context: SimContext) async throws -> Response {
         if let reply = await gate.fault(route: .result, afterProcessing: false, family: .segmind, context: context) { return reply }
         let name = context.parameters.get("file") ?? ""
-        guard name.hasSuffix(".mp4"), await state.fileAvailable(id: String(name.dropLast(4))) else {
+        guard name.hasSuffix(".mp4"), let clip = await state.file(id: String(name.dropLast(4))) else {
             return Reply.segmindError(.notFound, "File not found or expired")
         }
-        return Reply.video(state.video)
+        return Reply.video(await state.clips.video(for: clip))
     }
 
     private func lookup(_ context: SimContext) async -> (SimJob, JobPhase)? {
@@ -140,6 +142,7 @@ struct Accepted: Sendable {
     let params: GenerationParameters
     let price: Decimal
     let books: BookSource
+    let clip: ClipSpec
 }
 
 /// Carries an early answer out of a validation step.

@@ -19,8 +19,12 @@ public struct SimulatorConfig: Sendable {
     public var failRate: Double
     /// When set, only this key is accepted (x-api-key or Bearer); otherwise any non-empty key.
     public var apiKey: String?
-    /// Size of the returned video; nil returns the ~3 KB sample, larger values pad it with a `free` box.
+    /// Size of the returned video: when set, every answer is the 1 s sample padded with a `free`
+    /// box to this size (benchmarks of big downloads); nil renders clips shaped as asked.
     public var videoBytes: Int?
+    /// Render each clip with ffmpeg (duration, aspect ratio, audio, first frame as asked; cached
+    /// by shape). Off, or without ffmpeg, every answer is the 1 s, 64×36, silent sample.
+    public var renderClips: Bool
     /// Faults active from the start (see `FaultRule`).
     public var faults: [FaultRule]
     /// The model value AI/ML accepts (its own docs also drop the `google/` prefix; both are accepted).
@@ -37,8 +41,10 @@ public struct SimulatorConfig: Sendable {
         retentionSeconds: Double = 3600, fileRetentionSeconds: Double = 7 * 24 * 3600,
         balance: Decimal = 100, failRate: Double = 0, apiKey: String? = nil, videoBytes: Int? = nil,
         faults: [FaultRule] = [], aimlModelID: String = "google/veo-3.1-lite-generate-001",
-        historyLagSeconds: Double = 0, priceTable: PriceTable = .published, logLevel: Logger.Level = .warning
+        historyLagSeconds: Double = 0, priceTable: PriceTable = .published, logLevel: Logger.Level = .warning,
+        renderClips: Bool = true
     ) {
+        self.renderClips = renderClips
         self.host = host
         self.port = port
         self.latencySeconds = latencySeconds

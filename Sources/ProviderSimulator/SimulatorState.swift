@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ReelbaseCore
 import Synchronization
+import Tools
 
 /// Which API a job was submitted through; decides how its status is spelled.
 enum JobAPI: Sendable {
@@ -22,6 +23,8 @@ struct SimJob: Sendable {
     let submittedAt: Date
     let latency: Double
     let failureMessage: String?
+    /// The clip it answers with once completed.
+    let clip: ClipSpec
     /// Set once the job reached its end: the balance right after billing it.
     var remainingCredits: Decimal?
 
@@ -40,6 +43,8 @@ actor SimulatorState {
     let catalog: ModelCatalog
     /// Built once and shared: a padded 20 MB video is not copied per response.
     let video: ByteBuffer
+    /// Clips shaped as each request asked (or `video` when rendering is off).
+    let clips: ClipRenderer
     /// The port actually bound (config may say 0), for URLs when a request has no Host header.
     nonisolated let boundPort = Mutex<Int>(0)
     private(set) var balance: Decimal
@@ -66,6 +71,8 @@ actor SimulatorState {
         self.config = config
         self.catalog = .standard(aimlModelID: config.aimlModelID)
         self.video = ByteBuffer(bytes: SampleVideo.bytes(size: config.videoBytes))
+        let renders = config.renderClips && config.videoBytes == nil
+        self.clips = renders ? .shared : ClipRenderer(ffmpeg: nil, fallback: video)
         self.balance = config.balance
         self.failRate = config.failRate
         self.faults = FaultBook(rules: config.faults)
@@ -146,13 +153,15 @@ actor SimulatorState {
 
     /// Creates a job whose money is already reserved; it ends after the configured latency.
     /// A Segmind job (`books` given) also goes on the request history, with the same outcome.
-    func createJob(api: JobAPI, model: ModelSpec, price: Decimal, seed: Int, books: BookSource? = nil) -> SimJob {
+    func createJob(api: JobAPI, model: ModelSpec, price: Decimal, seed: Int, clip: ClipSpec, books: BookSource? = nil) -> SimJob {
         let fails = failRate > 0 && Double.random(in: 0..<1) < failRate
         let job = SimJob(
             id: UUID().uuidString.lowercased(), api: api, model: model, price: price, seed: seed,
             submittedAt: now(), latency: config.latencySeconds,
-            failureMessage: fails ? "Generation failed: the request was blocked by the content safety filter" : nil)
+            failureMessage: fails ? "Generation failed: the request was blocked by the content safety filter" : nil,
+            clip: clip)
         jobs[job.id] = job
+        if !fails { clips.prepare(clip) }
         if let books {
             history.add(BookEntry(
                 requestID: job.id, owner: books.owner, model: model.providerModelID, requestBody: books.body,
@@ -199,11 +208,12 @@ actor SimulatorState {
         return job
     }
 
-    /// Whether `/files/{id}.mp4` still serves this job's video.
-    func fileAvailable(id: String) -> Bool {
+    /// The clip `/files/{id}.mp4` serves, while it is still downloadable.
+    func file(id: String) -> ClipSpec? {
         settle()
-        guard let job = jobs[id], job.phase(at: now()) == .completed else { return false }
-        return now().timeIntervalSince(job.submittedAt) <= config.fileRetentionSeconds
+        guard let job = jobs[id], job.phase(at: now()) == .completed,
+              now().timeIntervalSince(job.submittedAt) <= config.fileRetentionSeconds else { return nil }
+        return job.clip
     }
 
     /// Bills jobs that have finished, in the order they finished; forgets jobs whose files expired.

@@ -16,6 +16,7 @@ struct ProviderSim: AsyncParsableCommand {
     @Option(name: .customLong("fail-rate"), help: "Fraction of async generations that end FAILED (0...1).") var failRate = 0.0
     @Option(name: .customLong("video-bytes"), help: "Size of the returned MP4 (padded), e.g. 20000000 for benchmarks.") var videoBytes: Int?
     @Option(name: .customLong("api-key"), help: "Only accept this key (default: any non-empty key).") var apiKey: String?
+    @Flag(name: .customLong("sample-clips"), help: "Answer every generation with the 1 s sample instead of rendering clips with ffmpeg.") var sampleClips = false
     @Option(name: .customLong("history-lag"), help: "Seconds before a request appears in the request history (real histories lag).") var historyLag = 3.0
 
     func validate() throws {
@@ -29,6 +30,6 @@ struct ProviderSim: AsyncParsableCommand {
         try await ProviderSimulator.run(SimulatorConfig(
             host: host, port: port, latencySeconds: latency, retentionSeconds: retention,
             balance: Decimal(string: String(balance)) ?? 1000, failRate: failRate, apiKey: apiKey, videoBytes: videoBytes,
-            historyLagSeconds: historyLag))
+            historyLagSeconds: historyLag, renderClips: !sampleClips))
     }
 }

@@ -11,6 +11,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser import Run, OUT, png, click, sql  # noqa: E402
+import storyboard_steps  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
@@ -271,6 +272,10 @@ def phone(r):
     r.driver.set_window_size(1366, 768)
 
 
+def storyboard(r):
+    storyboard_steps.storyboard(r, state)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     if SHOTS:
@@ -278,7 +283,7 @@ def main():
     r = Run()
     try:
         if sign_in(r):
-            for step in (campaign, assets, prompts, compose_with_images, sweep, take_page, compare, rerun, spend, settings_and_viewer, alerts_and_accounts, phone):
+            for step in (campaign, assets, prompts, compose_with_images, sweep, take_page, compare, rerun, storyboard, spend, settings_and_viewer, alerts_and_accounts, phone):
                 try:
                     if step(r) is False:
                         break

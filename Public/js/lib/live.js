@@ -35,6 +35,10 @@ export function connect() {
     document.body.dataset.liveEvents = String(status.events);
     try { publish(JSON.parse(e.data)); } catch (_) { /* a malformed line is skipped */ }
   });
+  // Storyboard and cut events carry their ids (storyboard_id, …): pages pick what concerns them.
+  for (const name of ["storyboard.progress", "storyboard.paused", "storyboard.finished", "cut.ready", "cut.failed"]) {
+    source.addEventListener(name, (e) => { try { publish({ kind: name, ...JSON.parse(e.data) }); } catch (_) { /* skipped */ } });
+  }
   // Away longer than the server's event log reaches back: reload the page's data once.
   source.addEventListener("gap", () => { for (const poll of pollers) Promise.resolve().then(poll).catch(() => {}); });
   // EventSource retries by itself; until it is back the pages poll.

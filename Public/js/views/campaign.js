@@ -7,6 +7,7 @@ import { link } from "../lib/router.js";
 import { budgetBar } from "./board.js";
 import { mountComposer } from "./composer.js";
 import { mountGallery } from "./gallery.js";
+import { mountStoryboardList } from "./storyboard.js";
 import * as live from "../lib/live.js";
 
 export async function render(root, { id }) {
@@ -16,12 +17,14 @@ export async function render(root, { id }) {
   const promptsBox = el("div");
   const assetsBox = el("div", { class: "thumbs small-thumbs" });
   const spendBox = el("div");
+  const storyboardsBox = el("section", { "aria-label": "Storyboards" });
   const head = el("div", { class: "card" }, el("div", { class: "page-head" }, el("h1", {}, c.name),
     c.tags.length ? el("span", { class: "muted small" }, c.tags.join(", ")) : null), budgetBar(c));
   let gallery = null;
   root.replaceChildren(
     el("p", { class: "crumbs" }, el("a", { href: "#campaigns" }, "Campaigns"), " / ", c.name), head,
     canSpend() ? el("details", { class: "spaced", open: true }, el("summary", {}, "Compose a take"), composerBox) : null,
+    el("h2", { class: "section" }, "Storyboards"), storyboardsBox,
     el("h2", { class: "section" }, "Takes"), galleryBox,
     el("div", { class: "columns" },
       el("section", {}, el("h2", { class: "section" }, "Prompts"), promptsBox),
@@ -34,6 +37,7 @@ export async function render(root, { id }) {
     clearTimeout(timer);
     timer = setTimeout(async () => { try { head.querySelector(".budget").replaceWith(budgetBar(await api(`/campaigns/${id}`))); } catch (_) { /* next change */ } }, 300);
   });
+  mountStoryboardList(storyboardsBox, id);
   gallery = await mountGallery(galleryBox, { base: `campaign_id=${id}`, models, prompts });
   if (canSpend()) await mountComposer(composerBox, { campaignId: id, onQueued: () => gallery.reload() });
 

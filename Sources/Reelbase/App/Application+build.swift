@@ -58,6 +58,7 @@ public func buildRouter(_ services: Services, ledger: RouteLedger = RouteLedger(
     CreditController(credits: s.credits).addRoutes(to: gates)
     addLibraryRoutes(to: gates, services: s)
     addGenerationRoutes(to: gates, services: s)
+    addStoryboardRoutes(to: gates, services: s)
     SpendController(spend: s.spend).addRoutes(to: gates)
     AlertController(alerts: s.alerts).addRoutes(to: gates)
     TeamController(teams: s.teams).addRoutes(to: gates)

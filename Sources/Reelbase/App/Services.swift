@@ -25,6 +25,8 @@ public struct Services: Sendable {
     let jobs: JobQueue
     /// Poster frames: made by the `extract_poster` job after a video is archived.
     let posters: PosterService
+    /// ffmpeg/ffprobe: probing takes, last frames for continuity, joining takes into cuts.
+    let video: VideoTools
     /// One LISTEN connection per process for the event streams (started on first subscriber).
     let events: GenerationEventHub
     /// API keys seen in the last seconds; revocations clear it on every replica (pg_notify).
@@ -46,6 +48,8 @@ public struct Services: Sendable {
     let assets: AssetRepository
     let seeds: SeedRepository
     let generations: GenerationRepository
+    let storyboards: StoryboardRepository
+    let cuts: CutRepository
     /// Settles Segmind `submit_unknown` jobs from the provider's request history (the
     /// `resolve_submit_unknown` sweep). The history URL is the operator's, never a team's.
     let submitUnknown: SubmitUnknownResolver
@@ -74,6 +78,7 @@ public struct Services: Sendable {
         catalog = ModelCatalog.standard(aimlModelID: config.aimlModelID)
         blobs = PostgresBlobStore(db: db, logger: logger)
         posters = PosterService(db: db, store: blobs, extractor: PosterExtractor(), logger: logger)
+        video = VideoTools()
         events = GenerationEventHub(db: db, logger: logger)
         clients = ProviderClientFactory(http: http, options: ProviderClientOptions(timeouts: ProviderTimeouts(connect: config.worker.providerConnectTimeout)), teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
         var fetch = SafeURLFetcher.Configuration()
@@ -97,6 +102,8 @@ public struct Services: Sendable {
         assets = AssetRepository(db: db, audit: audit, logger: logger)
         seeds = SeedRepository(db: db, audit: audit, logger: logger)
         generations = GenerationRepository(db: db, audit: audit, logger: logger)
+        storyboards = StoryboardRepository(db: db, audit: audit, events: StoryboardEvents(logger: logger), logger: logger)
+        cuts = CutRepository(db: db, audit: audit, jobs: jobs, logger: logger)
         submitUnknown = SubmitUnknownResolver(
             db: db, audit: audit, accounts: providerAccounts, catalog: catalog, http: http, historyURL: config.segmindHistoryURL,
             options: clients.options, policy: MatchPolicy(config: config), logger: logger)

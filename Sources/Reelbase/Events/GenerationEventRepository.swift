@@ -29,13 +29,53 @@ struct GenerationEventRepository: Sendable {
         return try await rows.decode(Int.self).firstElement() != nil
     }
 
-    func after(_ id: Int64, team: UUID, limit: Int = 500) async throws -> [GenerationEvent] {
+    /// The log after `id`: generation changes, and the other kinds (`storyboard.progress`, …)
+    /// with the data their writer stored.
+    func after(_ id: Int64, team: UUID, limit: Int = 500) async throws -> [LoggedEvent] {
         let rows = try await db.query("""
-            SELECT id, generation_id, campaign_id, status, has_poster, at FROM generation_events
+            SELECT id, kind, generation_id, campaign_id, status, has_poster, at, data::text FROM generation_events
             WHERE team_id = \(team) AND id > \(id) ORDER BY id LIMIT \(limit)
             """, logger: logger)
-        return try await rows.decode((Int64, UUID, UUID?, String, Bool, Date).self).reduce(into: []) {
-            $0.append(GenerationEvent(id: $1.0, generation_id: $1.1, campaign_id: $1.2, status: $1.3, has_poster: $1.4, at: $1.5))
+        var events: [LoggedEvent] = []
+        for try await (id, kind, generation, campaign, status, poster, at, data)
+            in rows.decode((Int64, String, UUID?, UUID?, String?, Bool?, Date, String?).self) {
+            if kind == "generation", let generation {
+                events.append(.generation(GenerationEvent(id: id, generation_id: generation, campaign_id: campaign, status: status ?? "",
+                                                          has_poster: poster ?? false, at: at)))
+            } else {
+                var fields: [String: JSONValue] = if case .object(let stored) = JSONValue.parse(data ?? "{}") { stored } else { [:] }
+                fields["id"] = .number(Double(id))
+                fields["at"] = .string(at.iso8601WithFraction)
+                events.append(.other(id: id, kind: kind, data: .object(fields)))
+            }
+        }
+        return events
+    }
+}
+
+/// One row of the event log, as the stream sends it (`event: generation` or `event: <kind>`).
+enum LoggedEvent: Sendable {
+    case generation(GenerationEvent)
+    case other(id: Int64, kind: String, data: JSONValue)
+
+    var id: Int64 {
+        switch self {
+        case .generation(let event): event.id
+        case .other(let id, _, _): id
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .generation: "generation"
+        case .other(_, let kind, _): kind
+        }
+    }
+
+    func data() throws -> String {
+        switch self {
+        case .generation(let event): String(decoding: try JSONEncoder.api.encode(event), as: UTF8.self)
+        case .other(_, _, let data): String(decoding: try JSONEncoder.api.encode(data), as: UTF8.self)
         }
     }
 }

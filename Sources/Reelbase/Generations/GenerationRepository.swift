@@ -28,49 +28,63 @@ struct GenerationRepository: Sendable {
                  responseStatus: Int, encode: @Sendable ([GenerationAccepted]) throws -> String) async throws -> Enqueued {
         try await db.transaction(logger: logger) { conn in
             if let idempotency, let replay = try await claimKey(idempotency, team: team, on: conn) { return replay }
-            let total = plans.reduce(Decimal(0)) { $0 + $1.estimate }
-            try await reserve(total, team: team, on: conn)
-            for (campaign, amount) in Dictionary(grouping: plans.filter { $0.campaignID != nil }, by: { $0.campaignID! })
-                .mapValues({ $0.reduce(Decimal(0)) { $0 + $1.estimate } }) {
-                try await reserve(amount, team: team, campaign: campaign, on: conn)
-            }
-            // One statement per table for the whole batch: a 500-item batch is a handful of round trips.
-            var accepted: [GenerationAccepted] = [], rows: [SQLFragment] = [], links: [SQLFragment] = [], events: [AuditEvent] = []
+            try await reserve(plans, team: team, on: conn)
             let apiKeyID: UUID? = if case .apiKey(let id, _) = identity.actor { id } else { nil }
-            for plan in plans {
-                let id = UUID()
-                let params = String(decoding: try JSONEncoder.api.encode(plan.params), as: UTF8.self)
-                rows.append("""
-                    (\(id), \(team), \(plan.campaignID), \(identity.userID), \(apiKeyID), \(plan.model.provider.rawValue), \(plan.model.id),
-                     \(plan.accountKey), \(plan.credentials.accountID), \(plan.credentials.concurrencyLimit), \(plan.promptText),
-                     \(plan.negativePrompt), \(plan.promptID), \(plan.promptVersionID), \(params)::jsonb, \(plan.seed), \(plan.seedID),
-                     \(plan.estimate), \(plan.estimate))
-                    """)
-                links += plan.assets.map { link -> SQLFragment in "(\(id), \(link.0), \(link.1))" }
-                events.append(AuditEvent("generation.created", target: "generation", id: id.uuidString,
-                                         details: ["model": .string(plan.model.id), "estimated_cost_usd": .string("\(plan.estimate)")]))
-                accepted.append(GenerationAccepted(id: id, status: .queued, estimated_cost_usd: plan.estimate, model: plan.model.id,
-                                                   provider: plan.model.provider.rawValue))
-            }
-            try await conn.query("""
-                INSERT INTO generations (id, team_id, campaign_id, created_by, api_key_id, provider, model_id, account_key, account_id,
-                    concurrency_limit, prompt_text, negative_prompt, prompt_id, prompt_version_id, params, seed, seed_id,
-                    estimated_cost_usd, reserved_usd)
-                VALUES \(list: rows)
-                """, logger: logger)
-            if !links.isEmpty {
-                try await conn.query("INSERT INTO generation_assets (generation_id, asset_id, role) VALUES \(list: links)", logger: logger)
-            }
-            try await audit.append(events, team: team, actor: AuditActor(identity, ip: ip), on: conn)
+            let accepted = try await insert(plans, team: team, createdBy: identity.userID, apiKeyID: apiKeyID,
+                                            actor: AuditActor(identity, ip: ip), on: conn)
             if let idempotency {
                 try await conn.query("""
                     UPDATE idempotency_keys SET status = \(responseStatus), response = \(try encode(accepted))::jsonb
                     WHERE team_id = \(team) AND key = \(idempotency.key)
                     """, logger: logger)
             }
-            try await conn.query("SELECT pg_notify(\(Self.notifyChannel), '')", logger: logger)
             return .created(accepted)
         }
+    }
+
+    /// Reserves the plans' total against the team's budget and each campaign's share against
+    /// its budget, inside the caller's transaction (402 `budget_exceeded` when one is short).
+    func reserve(_ plans: [PlannedGeneration], team: UUID, on conn: PostgresConnection) async throws {
+        try await reserve(plans.reduce(Decimal(0)) { $0 + $1.estimate }, team: team, on: conn)
+        for (campaign, amount) in Dictionary(grouping: plans.filter { $0.campaignID != nil }, by: { $0.campaignID! })
+            .mapValues({ $0.reduce(Decimal(0)) { $0 + $1.estimate } }) {
+            try await reserve(amount, team: team, campaign: campaign, on: conn)
+        }
+    }
+
+    /// Inserts the generations (`queued`, each holding its estimate as reserved), their asset
+    /// links and audit rows, and wakes the workers; the caller has reserved the money already.
+    func insert(_ plans: [PlannedGeneration], team: UUID, createdBy: UUID?, apiKeyID: UUID?, actor: AuditActor,
+                on conn: PostgresConnection) async throws -> [GenerationAccepted] {
+        // One statement per table for the whole batch: a 500-item batch is a handful of round trips.
+        var accepted: [GenerationAccepted] = [], rows: [SQLFragment] = [], links: [SQLFragment] = [], events: [AuditEvent] = []
+        for plan in plans {
+            let id = UUID()
+            let params = String(decoding: try JSONEncoder.api.encode(plan.params), as: UTF8.self)
+            rows.append("""
+                (\(id), \(team), \(plan.campaignID), \(createdBy), \(apiKeyID), \(plan.model.provider.rawValue), \(plan.model.id),
+                 \(plan.accountKey), \(plan.credentials.accountID), \(plan.credentials.concurrencyLimit), \(plan.promptText),
+                 \(plan.negativePrompt), \(plan.promptID), \(plan.promptVersionID), \(params)::jsonb, \(plan.seed), \(plan.seedID),
+                 \(plan.estimate), \(plan.estimate))
+                """)
+            links += plan.assets.map { link -> SQLFragment in "(\(id), \(link.0), \(link.1))" }
+            events.append(AuditEvent("generation.created", target: "generation", id: id.uuidString,
+                                     details: ["model": .string(plan.model.id), "estimated_cost_usd": .string("\(plan.estimate)")]))
+            accepted.append(GenerationAccepted(id: id, status: .queued, estimated_cost_usd: plan.estimate, model: plan.model.id,
+                                               provider: plan.model.provider.rawValue))
+        }
+        try await conn.query("""
+            INSERT INTO generations (id, team_id, campaign_id, created_by, api_key_id, provider, model_id, account_key, account_id,
+                concurrency_limit, prompt_text, negative_prompt, prompt_id, prompt_version_id, params, seed, seed_id,
+                estimated_cost_usd, reserved_usd)
+            VALUES \(list: rows)
+            """, logger: logger)
+        if !links.isEmpty {
+            try await conn.query("INSERT INTO generation_assets (generation_id, asset_id, role) VALUES \(list: links)", logger: logger)
+        }
+        try await audit.append(events, team: team, actor: actor, on: conn)
+        try await conn.query("SELECT pg_notify(\(Self.notifyChannel), '')", logger: logger)
+        return accepted
     }
 
     /// Takes the key, or returns the first answer given for it. A different body is a 422.
@@ -94,7 +108,7 @@ struct GenerationRepository: Sendable {
         return .replayed(status: status, body: body)
     }
 
-    private func reserve(_ amount: Decimal, team: UUID, campaign: UUID? = nil, on conn: PostgresConnection) async throws {
+    func reserve(_ amount: Decimal, team: UUID, campaign: UUID? = nil, on conn: PostgresConnection) async throws {
         let table = campaign == nil ? "team" : "campaign"
         let rows = campaign == nil
             ? try await conn.query("""

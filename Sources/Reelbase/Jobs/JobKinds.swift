@@ -10,6 +10,10 @@ extension JobRegistry {
         var registry = JobRegistry()
         registry.register(PruneExpiredRows(db: services.db, logger: services.logger))
         registry.register(ExtractPoster(posters: services.posters))
+        registry.register(AdvanceStoryboard(advancer: services.storyboardAdvancer))
+        registry.register(SweepRunningStoryboards(db: services.db, jobs: services.jobs, logger: services.logger))
+        registry.register(RenderCut(cuts: services.cuts, store: services.blobs, video: services.video, posters: services.posters,
+                                    maxVideoBytes: services.config.maxVideoBytes))
         registry.register(ResolveSubmitUnknown(resolver: services.submitUnknown, settle: TimeInterval(services.config.submitUnknownSettleSeconds)))
         return registry
     }
@@ -20,6 +24,7 @@ extension PeriodicJob {
         [
             PeriodicJob(PruneExpiredRows.self, every: .seconds(600), payload: .init()),
             PeriodicJob(ResolveSubmitUnknown.self, every: config.submitUnknownSweepEvery, payload: .init()),
+            PeriodicJob(SweepRunningStoryboards.self, every: SweepRunningStoryboards.every, payload: .init()),
         ]
     }
 }

@@ -70,7 +70,7 @@ public enum OpenAPIDocument {
     /// Every feature's operations; add a feature's list here when it adds routes.
     public static var operations: [APIOperation] {
         HealthOperations.all + FoundationOperations.all + ProviderOperations.all + LibraryOperations.all + GenerationOperations.all
-            + PosterOperations.all + EventOperations.all + SpendOperations.all + AlertOperations.all + TeamOperations.all
+            + StoryboardOperations.all + PosterOperations.all + CutOperations.all + EventOperations.all + SpendOperations.all + AlertOperations.all + TeamOperations.all
     }
 
     public static func build(version: String = ReelbaseVersion.current) -> JSONValue {

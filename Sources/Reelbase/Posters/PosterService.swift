@@ -26,8 +26,7 @@ struct PosterService: Sendable {
             try? handle.close()
             throw error
         }
-        guard let jpeg = try await extractor.poster(fromVideoAt: file) else { return false }
-        let blob = try await store.put(team: team, contentType: "image/jpeg", maxBytes: extractor.maxBytes, from: [ByteBuffer(bytes: jpeg)].async)
+        guard let blob = try await storePoster(team: team, videoAt: file) else { return false }
         let rows = try await db.query("""
             UPDATE generations SET poster_blob_id = \(blob.id)
             WHERE team_id = \(team) AND id = \(generation) AND poster_blob_id IS NULL RETURNING id
@@ -36,6 +35,13 @@ struct PosterService: Sendable {
             try? await store.delete(team: team, id: blob.id)  // another run was first, or the generation is gone
         }
         return true
+    }
+
+    /// Extracts a poster from a video file and stores it as the team's blob (unlinked); nil when
+    /// no frame could be taken (no ffmpeg, not a video). Cuts use it for their own poster.
+    func storePoster(team: UUID, videoAt file: URL) async throws -> StoredBlob? {
+        guard let jpeg = try await extractor.poster(fromVideoAt: file) else { return nil }
+        return try await store.put(team: team, contentType: "image/jpeg", maxBytes: extractor.maxBytes, from: [ByteBuffer(bytes: jpeg)].async)
     }
 
     /// The poster's blob, scoped by team.

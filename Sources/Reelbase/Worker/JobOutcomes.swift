@@ -47,7 +47,10 @@ struct JobOutcomes: Sendable {
                 RETURNING state
                 """, logger: logger)
             guard let state = try await rows.decode(GenerationState.self).firstElement() else { return false }
-            if state == .cancelled { try await ledger.release(generation: job.id, on: conn) }
+            if state == .cancelled {
+                try await ledger.release(generation: job.id, on: conn)
+                try await AdvanceStoryboard.wake(after: job.id, jobs: jobs, on: conn, logger: logger)
+            }
             try await audit.append(AuditEvent(state == .cancelled ? "generation.cancelled" : "generation.requeued", target: "generation", id: job.id.uuidString,
                                               details: ["error": .string(error.kind.code), "message": .string(error.message), "next_attempt_at": .string(at.iso8601WithFraction)]),
                                    team: job.teamID, actor: .system, on: conn)
@@ -132,6 +135,8 @@ struct JobOutcomes: Sendable {
             guard try await body(conn) else { return false }
             try await audit.append(AuditEvent(event, target: "generation", id: job.id.uuidString, details: .object(details)),
                                    team: job.teamID, actor: .system, on: conn)
+            // A storyboard take: its storyboard takes the next step once this commits.
+            try await AdvanceStoryboard.wake(after: job.id, jobs: jobs, on: conn, logger: logger)
             return true
         }
     }
