@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import ProviderSimulator
+@testable import ProviderSimulator
 import Testing
 import Tools
 
@@ -21,7 +21,7 @@ import Tools
 
     @Test func aV2FileIsSilentWhenNoAudioWasAsked() async throws {
         try await withSimulator(SimulatorConfig(latencySeconds: 0)) { _, http in
-            let id = try #require(try await http.segmind(.post, "/v2/veo-3.1-lite", json: fastPrompt).json["request_id"] as? String)
+            let id = try decode(V2SubmitBody.self, from: try await http.segmind(.post, "/v2/veo-3.1-lite", json: fastPrompt)).request_id
             let file = try await http.send(.get, "/files/\(id).mp4")
             #expect(file.status == .ok)
             let clip = try await Probe.read(try #require(file.body.map { Data(buffer: $0) }))
@@ -34,9 +34,9 @@ import Tools
     @Test func anAimlClipHasSoundByDefault() async throws {
         try await withSimulator(SimulatorConfig(latencySeconds: 0)) { _, http in
             let body = #"{"model":"google/veo-3.1-lite-generate-001","prompt":"waves","duration":8}"#
-            let id = try #require(try await http.aiml(.post, "/v2/video/generations", json: body).json["id"] as? String)
+            let id = try decode(AimlSubmitBody.self, from: try await http.aiml(.post, "/v2/video/generations", json: body)).id
             let polled = try await http.aiml(.get, "/v2/video/generations?generation_id=\(id)")
-            let url = try #require((polled.json["video"] as? [String: Any])?["url"] as? String)
+            let url = try #require(try decode(AimlGenerationBody.self, from: polled).video?.url)
             let path = String(url[try #require(url.range(of: "/files/")).lowerBound...])
             let file = try await http.send(.get, path)
             let clip = try await Probe.read(try #require(file.body.map { Data(buffer: $0) }))
