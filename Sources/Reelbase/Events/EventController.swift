@@ -53,7 +53,7 @@ struct EventController {
                 let batch = try await events.after(last, team: team)
                 for event in batch {
                     let data = String(decoding: try JSONEncoder.api.encode(event), as: UTF8.self)
-                    try await writer.write(ByteBuffer(string: "id: \(event.id)\nevent: generation\ndata: \(data)\n\n"))
+                    try await writer.write(ByteBuffer(string: "id: \(event.id)\nevent: \(event.kind)\ndata: \(data)\n\n"))
                     last = event.id
                 }
                 if batch.isEmpty && signal == .heartbeat { try await writer.write(ByteBuffer(string: ": heartbeat\n\n")) }

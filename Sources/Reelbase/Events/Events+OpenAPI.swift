@@ -2,7 +2,7 @@
 enum EventOperations {
     static let all: [APIOperation] = [
         APIOperation("GET", "/api/v1/events",
-                     "The team's generation changes as server-sent events (text/event-stream): `event: generation`, `id:` to resume with Last-Event-ID, data {id, generation_id, campaign_id, status, has_poster, at}; a `: heartbeat` comment every 15 s. The log keeps 7 days: resuming from an id it no longer holds first sends `event: gap` (data {last_event_id, retention_days, message}; reload what you show), then every event still kept",
+                     "The team's generation changes as server-sent events (text/event-stream): `event: generation`, `id:` to resume with Last-Event-ID, data {id, kind, generation_id, campaign_id, status, has_poster, at, detail}; `event: take.verdict` (detail {verdict, by {name, client}}) and `event: take.comment` (detail {comment_id, at_seconds, author {name, client}}) when a take is reviewed; a `: heartbeat` comment every 15 s. The log keeps 7 days: resuming from an id it no longer holds first sends `event: gap` (data {last_event_id, retention_days, message}; reload what you show), then every event still kept",
                      tag: "generations", query: [.integer("last_event_id", 0...Int64.max)],
                      produces: ["text/event-stream"], responses: [200: "An open text/event-stream", 400: "Last-Event-ID is not a number"]),
     ]
