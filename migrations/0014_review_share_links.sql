@@ -41,7 +41,7 @@ CREATE TABLE share_links (
     last_viewed_at  timestamptz,
     UNIQUE (team_id, id),
     FOREIGN KEY (team_id, campaign_id) REFERENCES campaigns (team_id, id),
-    CHECK ((kind = 'take') = (cardinality(generation_ids) = 1)),
+    CHECK (kind <> 'take' OR cardinality(generation_ids) = 1),
     CHECK (kind <> 'compare' OR cardinality(generation_ids) BETWEEN 2 AND 4),
     CHECK ((kind = 'campaign') = (campaign_id IS NOT NULL))
 );

@@ -30,11 +30,14 @@ export function connect() {
   if (source) return;
   source = new EventSource("/api/v1/events");
   source.addEventListener("open", () => { status.mode = "live"; document.body.dataset.live = "live"; stopPolling(); });
-  source.addEventListener("generation", (e) => {
-    status.events += 1;
-    document.body.dataset.liveEvents = String(status.events);
-    try { publish(JSON.parse(e.data)); } catch (_) { /* a malformed line is skipped */ }
-  });
+  // State changes, and reviews of takes (verdicts, comments): each event carries its `kind`.
+  for (const name of ["generation", "take.verdict", "take.comment"]) {
+    source.addEventListener(name, (e) => {
+      status.events += 1;
+      document.body.dataset.liveEvents = String(status.events);
+      try { publish(JSON.parse(e.data)); } catch (_) { /* a malformed line is skipped */ }
+    });
+  }
   // Away longer than the server's event log reaches back: reload the page's data once.
   source.addEventListener("gap", () => { for (const poll of pollers) Promise.resolve().then(poll).catch(() => {}); });
   // EventSource retries by itself; until it is back the pages poll.
