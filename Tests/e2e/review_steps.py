@@ -61,6 +61,7 @@ def client_review(r, state, base, sign_in, shots):
     approve = r.one("button[data-set-verdict=approved]")
     approve.send_keys(Keys.ENTER)  # by keyboard
     line = r.wait(lambda d: (t := d.find_element(By.CSS_SELECTOR, "[data-verdict-line]").text) and "Approved" in t and t, message="verdict shown")
+    r.check("the review shows nothing the client cannot use (no stars, no stray text)", not r.css(".shared-take .stars") and "null" not in r.one(".shared-take .review").text)
     r.check("the client approves the take by keyboard", "Dana (Acme) (client)" in line, line)
     r.js("arguments[0].pause(); arguments[0].currentTime = 3", video)
     r.wait(lambda d: d.execute_script("return !arguments[0].seeking && Math.abs(arguments[0].currentTime - 3) < 0.05", video), message="seeked to 3 s")
@@ -71,6 +72,7 @@ def client_review(r, state, base, sign_in, shots):
     r.check("the client comments at 00:03", "00:03" in item.text and "The logo is too small here" in item.text, item.text)
     if shots:
         r.driver.set_window_size(1366, 768)
+        r.js("window.scrollTo(0, 0)")
         time.sleep(0.4)
         r.driver.save_screenshot(os.path.join(shots, "public-review.png"))
     r.driver.set_window_size(390, 844)
@@ -91,6 +93,10 @@ def client_review(r, state, base, sign_in, shots):
     r.one(".review .timecode").click()
     r.wait(lambda d: d.execute_script("return Math.abs(document.querySelector('#player').currentTime - 3) < 0.05"), message="timecode seeks")
     r.check("a comment's timecode seeks the team's player", True)
+    if shots:
+        r.js("document.querySelector('#take-review').scrollIntoView({block: 'center'})")
+        time.sleep(0.4)
+        r.driver.save_screenshot(os.path.join(shots, "take-review.png"))
     r.go("#campaigns/" + state["campaign"])
     Select(r.one("form.filters select[name=verdict]")).select_by_value("approved")
     r.driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()

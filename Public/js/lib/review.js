@@ -52,8 +52,8 @@ export function reviewPanel(review, player, save, { askName } = {}) {
       const when = player ? Math.round(player.currentTime * 10) / 10 : 0;
       act(() => save.comment(text.value, when));
     } }, field("Comment at the current time", text), el("div", { class: "row" }, at, el("button", { type: "submit" }, "Add comment"))) : null;
-    box.replaceChildren(status, verdicts, stars, el("h3", { class: "section" }, `Comments (${r.comments.length})`),
-      r.comments.length ? list : el("p", { class: "muted small" }, "No comments yet."), form);
+    box.replaceChildren(...[status, verdicts, stars, el("h3", { class: "section" }, `Comments (${r.comments.length})`),
+      r.comments.length ? list : el("p", { class: "muted small" }, "No comments yet."), form].filter(Boolean));
   }
   async function act(call) {
     if (askName && !askName()) return;
