@@ -74,10 +74,11 @@ CREATE TABLE share_link_hits (
     PRIMARY KEY (bucket, window_start)
 );
 
--- The event stream carries more than state changes now: `kind` names the event
--- (`generation` for the trigger's rows, `take.verdict`, `take.comment`), `detail` its data.
-ALTER TABLE generation_events ADD COLUMN kind text NOT NULL DEFAULT 'generation';
-ALTER TABLE generation_events ADD COLUMN detail jsonb;
+-- The event stream carries more than state changes: `kind` names the event (`generation` for
+-- the trigger's rows; here `take.verdict`, `take.comment`) and `data` what a page needs.
+-- 0014_storyboards adds the same two columns; whichever runs first adds them.
+ALTER TABLE generation_events ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'generation';
+ALTER TABLE generation_events ADD COLUMN IF NOT EXISTS data jsonb;
 
 -- A client's decisions and comments through a link are audited with the link as the actor.
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_actor_type_check;

@@ -35,7 +35,7 @@ export function connect() {
     source.addEventListener(name, (e) => {
       status.events += 1;
       document.body.dataset.liveEvents = String(status.events);
-      try { publish(JSON.parse(e.data)); } catch (_) { /* a malformed line is skipped */ }
+      try { publish({ kind: name, ...JSON.parse(e.data) }); } catch (_) { /* a malformed line is skipped */ }
     });
   }
   // Away longer than the server's event log reaches back: reload the page's data once.

@@ -52,8 +52,7 @@ struct EventController {
             for await signal in signals {
                 let batch = try await events.after(last, team: team)
                 for event in batch {
-                    let data = String(decoding: try JSONEncoder.api.encode(event), as: UTF8.self)
-                    try await writer.write(ByteBuffer(string: "id: \(event.id)\nevent: \(event.kind)\ndata: \(data)\n\n"))
+                    try await writer.write(ByteBuffer(string: "id: \(event.id)\nevent: \(event.name)\ndata: \(try event.data())\n\n"))
                     last = event.id
                 }
                 if batch.isEmpty && signal == .heartbeat { try await writer.write(ByteBuffer(string: ": heartbeat\n\n")) }

@@ -2,17 +2,14 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// One change to a generation, as `GET /events` streams it. `kind` is the SSE event name:
-/// `generation` (a state or poster change), `take.verdict` or `take.comment` (with `detail`).
+/// One change to a generation, as `GET /events` streams it.
 struct GenerationEvent: Codable, Sendable {
     let id: Int64
-    let kind: String
     let generation_id: UUID
     let campaign_id: UUID?
     let status: String
     let has_poster: Bool
     let at: Date
-    let detail: JSONValue?
 }
 
 /// Reads the `generation_events` log the database trigger writes, always scoped by team.
@@ -32,14 +29,53 @@ struct GenerationEventRepository: Sendable {
         return try await rows.decode(Int.self).firstElement() != nil
     }
 
-    func after(_ id: Int64, team: UUID, limit: Int = 500) async throws -> [GenerationEvent] {
+    /// The log after `id`: generation changes, and the other kinds (`storyboard.progress`, …)
+    /// with the data their writer stored.
+    func after(_ id: Int64, team: UUID, limit: Int = 500) async throws -> [LoggedEvent] {
         let rows = try await db.query("""
-            SELECT id, kind, generation_id, campaign_id, status, has_poster, at, detail::text FROM generation_events
+            SELECT id, kind, generation_id, campaign_id, status, has_poster, at, data::text FROM generation_events
             WHERE team_id = \(team) AND id > \(id) ORDER BY id LIMIT \(limit)
             """, logger: logger)
-        return try await rows.decode((Int64, String, UUID, UUID?, String, Bool, Date, String?).self).reduce(into: []) {
-            $0.append(GenerationEvent(id: $1.0, kind: $1.1, generation_id: $1.2, campaign_id: $1.3, status: $1.4, has_poster: $1.5, at: $1.6,
-                                      detail: $1.7.map(JSONValue.parse)))
+        var events: [LoggedEvent] = []
+        for try await (id, kind, generation, campaign, status, poster, at, data)
+            in rows.decode((Int64, String, UUID?, UUID?, String?, Bool?, Date, String?).self) {
+            if kind == "generation", let generation {
+                events.append(.generation(GenerationEvent(id: id, generation_id: generation, campaign_id: campaign, status: status ?? "",
+                                                          has_poster: poster ?? false, at: at)))
+            } else {
+                var fields: [String: JSONValue] = if case .object(let stored) = JSONValue.parse(data ?? "{}") { stored } else { [:] }
+                fields["id"] = .number(Double(id))
+                fields["at"] = .string(at.iso8601WithFraction)
+                events.append(.other(id: id, kind: kind, data: .object(fields)))
+            }
+        }
+        return events
+    }
+}
+
+/// One row of the event log, as the stream sends it (`event: generation` or `event: <kind>`).
+enum LoggedEvent: Sendable {
+    case generation(GenerationEvent)
+    case other(id: Int64, kind: String, data: JSONValue)
+
+    var id: Int64 {
+        switch self {
+        case .generation(let event): event.id
+        case .other(let id, _, _): id
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .generation: "generation"
+        case .other(_, let kind, _): kind
+        }
+    }
+
+    func data() throws -> String {
+        switch self {
+        case .generation(let event): String(decoding: try JSONEncoder.api.encode(event), as: UTF8.self)
+        case .other(_, _, let data): String(decoding: try JSONEncoder.api.encode(data), as: UTF8.self)
         }
     }
 }

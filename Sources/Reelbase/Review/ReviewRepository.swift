@@ -123,11 +123,13 @@ struct ReviewRepository: Sendable {
         return try await rows.decode((GenerationState, Double?).self).firstElement().map { Take(state: $0.0, duration: $0.1) }
     }
 
-    /// A row on the team's event stream (`GET /events`), next to the trigger's state changes.
+    /// A row on the team's event stream (`GET /events`, sent as `event: <kind>` with `data` plus
+    /// its id and time), next to the trigger's state changes.
     static func recordEvent(_ kind: String, _ detail: JSONValue, team: UUID, generation: UUID, on conn: PostgresConnection, logger: Logger) async throws {
         try await conn.query("""
-            INSERT INTO generation_events (team_id, generation_id, campaign_id, status, has_poster, kind, detail)
-            SELECT team_id, id, campaign_id, state, poster_blob_id IS NOT NULL, \(kind), \(detail.jsonText)::jsonb
+            INSERT INTO generation_events (team_id, generation_id, campaign_id, status, has_poster, kind, data)
+            SELECT team_id, id, campaign_id, state, poster_blob_id IS NOT NULL, \(kind),
+                   jsonb_build_object('generation_id', id, 'campaign_id', campaign_id, 'status', state) || \(detail.jsonText)::jsonb
             FROM generations WHERE team_id = \(team) AND id = \(generation)
             """, logger: logger)
         try await conn.query("SELECT pg_notify(\(GenerationEventHub.channel), \(team.uuidString.lowercased()))", logger: logger)
