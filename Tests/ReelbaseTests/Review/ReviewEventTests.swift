@@ -8,11 +8,7 @@ import Testing
 /// A client's verdict and comment go out on the team's event stream, to that team only.
 @Suite struct ReviewEventTests {
     @Test func verdictsAndCommentsAreStreamedToTheTeam() async throws {
-        MetricsSetup.bootstrap()
-        var config = TestEnv.allowingSimulator(try TestEnv.config())
-        config.trustForwardedFor = true
-        let app = try await buildApplication(config, logger: TestEnv.logger)
-        try await app.test(.live) { client in
+        try await ShareFixtures.withApp(.live) { client in
             let port = try #require(client.port)
             let team = try await ShareFixtures.team(client: client), other = try await ShareFixtures.team(client: client)
             let take = try await ShareFixtures.take(team, client: client)

@@ -11,12 +11,14 @@ import Testing
 enum ShareFixtures {
     /// An app whose client address comes from `X-Forwarded-For`, so each test counts against its
     /// own rate-limit buckets.
-    static func withApp<T>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+    static func withApp<T>(_ mode: TestingSetup = .router, configure: (inout AppConfig) -> Void = { _ in },
+                           _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         MetricsSetup.bootstrap()
         var config = TestEnv.allowingSimulator(try TestEnv.config())
         config.trustForwardedFor = true
+        configure(&config)
         let app = try await buildApplication(config, logger: TestEnv.logger)
-        return try await app.test(.router, body)
+        return try await app.test(mode, body)
     }
 
     /// A fresh documentation address per test (192.0.2.0/24 is never a real client).

@@ -8,12 +8,7 @@ import Testing
 /// Links and the media they show are absolute from REELBASE_PUBLIC_URL, never from the request.
 @Suite struct SharePublicURLTests {
     @Test func theLinkAndItsMediaUseThePublicURL() async throws {
-        MetricsSetup.bootstrap()
-        var config = TestEnv.allowingSimulator(try TestEnv.config())
-        config.trustForwardedFor = true
-        config.publicURL = URL(string: "https://review.example.com/")
-        let app = try await buildApplication(config, logger: TestEnv.logger)
-        try await app.test(.router) { client in
+        try await ShareFixtures.withApp(configure: { $0.publicURL = URL(string: "https://review.example.com/") }) { client in
             let team = try await ShareFixtures.team(client: client)
             let take = try await ShareFixtures.take(team, client: client)
             let link = try await ShareFixtures.share(team, #"{"kind": "take", "generation_id": "\#(take)"}"#, client: client)
