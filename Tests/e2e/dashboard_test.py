@@ -12,6 +12,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser import Run, OUT, png, click, sql  # noqa: E402
 import storyboard_steps  # noqa: E402
+from review_steps import client_review  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
@@ -261,6 +262,10 @@ def alerts_and_accounts(r):
             and "e2e-provider-key-0042" not in r.driver.page_source)
 
 
+def review(r):
+    client_review(r, state, BASE, sign_in, SHOTS)
+
+
 def phone(r):
     r.driver.set_window_size(390, 844)
     for page in ["#campaigns", "#campaigns/" + state["campaign"], "#takes/" + state["take"], "#assets", "#spend", "#settings/keys", "#compare?ids=" + state["take"] + "," + state["take"]]:
@@ -283,7 +288,7 @@ def main():
     r = Run()
     try:
         if sign_in(r):
-            for step in (campaign, assets, prompts, compose_with_images, sweep, take_page, compare, rerun, storyboard, spend, settings_and_viewer, alerts_and_accounts, phone):
+            for step in (campaign, assets, prompts, compose_with_images, sweep, take_page, compare, rerun, review, storyboard, spend, settings_and_viewer, alerts_and_accounts, phone):
                 try:
                     if step(r) is False:
                         break

@@ -30,14 +30,15 @@ export function connect() {
   if (source) return;
   source = new EventSource("/api/v1/events");
   source.addEventListener("open", () => { status.mode = "live"; document.body.dataset.live = "live"; stopPolling(); });
-  source.addEventListener("generation", (e) => {
-    status.events += 1;
-    document.body.dataset.liveEvents = String(status.events);
-    try { publish(JSON.parse(e.data)); } catch (_) { /* a malformed line is skipped */ }
-  });
-  // Storyboard and cut events carry their ids (storyboard_id, …): pages pick what concerns them.
-  for (const name of ["storyboard.progress", "storyboard.paused", "storyboard.finished", "cut.ready", "cut.failed"]) {
-    source.addEventListener(name, (e) => { try { publish({ kind: name, ...JSON.parse(e.data) }); } catch (_) { /* skipped */ } });
+  // State changes, reviews of takes (verdicts, comments), storyboards and cuts: each event
+  // carries its `kind` and the ids a page needs (generation_id, storyboard_id, …).
+  for (const name of ["generation", "take.verdict", "take.comment", "storyboard.progress", "storyboard.paused",
+    "storyboard.finished", "cut.ready", "cut.failed"]) {
+    source.addEventListener(name, (e) => {
+      status.events += 1;
+      document.body.dataset.liveEvents = String(status.events);
+      try { publish({ kind: name, ...JSON.parse(e.data) }); } catch (_) { /* a malformed line is skipped */ }
+    });
   }
   // Away longer than the server's event log reaches back: reload the page's data once.
   source.addEventListener("gap", () => { for (const poll of pollers) Promise.resolve().then(poll).catch(() => {}); });

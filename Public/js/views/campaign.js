@@ -9,6 +9,7 @@ import { mountComposer } from "./composer.js";
 import { mountGallery } from "./gallery.js";
 import { mountStoryboardList } from "./storyboard.js";
 import * as live from "../lib/live.js";
+import { openShareDialog } from "./sharedialog.js";
 
 export async function render(root, { id }) {
   const [c, models, prompts] = await Promise.all([api(`/campaigns/${id}`), listAll("/models"), listAll(`/prompts?limit=200&campaign_id=${id}`)]);
@@ -19,7 +20,9 @@ export async function render(root, { id }) {
   const spendBox = el("div");
   const storyboardsBox = el("section", { "aria-label": "Storyboards" });
   const head = el("div", { class: "card" }, el("div", { class: "page-head" }, el("h1", {}, c.name),
-    c.tags.length ? el("span", { class: "muted small" }, c.tags.join(", ")) : null), budgetBar(c));
+    c.tags.length ? el("span", { class: "muted small" }, c.tags.join(", ")) : null,
+    canSpend() ? el("button", { type: "button", class: "secondary", id: "share-campaign",
+      onclick: () => openShareDialog([{ kind: "campaign", campaign_id: id }]) }, "Share approved takes") : null), budgetBar(c));
   let gallery = null;
   root.replaceChildren(
     el("p", { class: "crumbs" }, el("a", { href: "#campaigns" }, "Campaigns"), " / ", c.name), head,

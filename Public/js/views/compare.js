@@ -5,6 +5,9 @@ import { el, empty, chip } from "../lib/dom.js";
 import { usd, shortId } from "../lib/format.js";
 import { link } from "../lib/router.js";
 import { poster } from "./gallery.js";
+import { mountReview } from "./take.js";
+import { openShareDialog } from "./sharedialog.js";
+import { canSpend } from "../lib/api.js";
 
 /** Keeps every video in step with whichever one the person plays, pauses or seeks. */
 function syncVideos(videos) {
@@ -41,7 +44,9 @@ export async function render(root, _params, query) {
   const columns = takes.map((g) => {
     const media = g.video ? el("video", { controls: true, preload: "metadata", src: g.video.url, poster: g.poster_url || undefined, muted: true, playsinline: true, "data-id": g.id }) : poster(g);
     if (g.video) videos.push(media);
-    return el("div", { class: "compare-col" }, media, el("p", {}, el("a", { href: link("takes", g.id) }, `take ${shortId(g.id)}`), " ", chip(g.status)));
+    const review = el("div", { class: "compare-review" });
+    if (g.video) mountReview(review, g.id, media);
+    return el("div", { class: "compare-col" }, media, el("p", {}, el("a", { href: link("takes", g.id) }, `take ${shortId(g.id)}`), " ", chip(g.status)), review);
   });
   syncVideos(videos);
   const rows = [
@@ -61,7 +66,10 @@ export async function render(root, _params, query) {
   })));
   const grid = el("div", { class: "compare-grid", id: "compare-grid" }, ...columns);
   grid.style.setProperty("--cols", String(takes.length));
-  root.replaceChildren(el("h1", {}, `Compare ${takes.length} takes`),
+  const shareable = takes.filter((g) => g.video).map((g) => g.id);
+  const share = canSpend() && shareable.length >= 2 ? el("button", { type: "button", class: "secondary", id: "share-compare",
+    onclick: () => openShareDialog([{ kind: "compare", generation_ids: shareable }]) }, "Share comparison for review") : null;
+  root.replaceChildren(el("div", { class: "page-head" }, el("h1", {}, `Compare ${takes.length} takes`), share),
     el("p", { class: "muted small" }, "Play, pause or seek one video and the others follow. Highlighted: what differs from the first take."),
     grid, el("div", { class: "scroll-x" }, table));
 }

@@ -41,10 +41,14 @@ export async function mountGallery(box, { base = "", models = [], prompts = [] }
     field("Seed", el("input", { name: "seed", type: "number", min: "0", inputmode: "numeric" })),
     field("From", el("input", { name: "since", type: "date" })),
     field("To", el("input", { name: "until", type: "date" })),
+    field("Verdict", el("select", { name: "verdict" })),
+    field("Rating at least", el("select", { name: "min_rating" })),
     el("button", { type: "submit", class: "secondary" }, "Filter"));
   fillSelect(form.status, [["", "any"], ...["queued", "submitting", "submitted", "succeeded", "failed", "expired", "submit_unknown", "cancelled"].map((s) => [s, s.replace("_", " ")])]);
   fillSelect(form.model, [["", "any"], ...models.map((m) => [m.model.id, m.model.id])]);
   fillSelect(form.prompt_id, [["", "any"], ...prompts.map((p) => [p.id, p.name])]);
+  fillSelect(form.verdict, [["", "any"], ["approved", "approved"], ["needs_changes", "needs changes"], ["rejected", "rejected"]]);
+  fillSelect(form.min_rating, [["", "any"], ...[1, 2, 3, 4, 5].map((n) => [n, "★".repeat(n)])]);
   const grid = el("div", { class: "gallery", id: "gallery", "aria-live": "polite" });
   const note = el("p", { class: "muted small" }, "Select two to four takes to compare them.");
   box.replaceChildren(form, el("div", { class: "row" }, note, compareButton), grid);
@@ -53,7 +57,7 @@ export async function mountGallery(box, { base = "", models = [], prompts = [] }
     const data = new FormData(form);
     const q = new URLSearchParams(base);
     q.set("limit", "60");
-    for (const k of ["status", "model", "prompt_id", "seed"]) if (data.get(k)) q.set(k, data.get(k));
+    for (const k of ["status", "model", "prompt_id", "seed", "verdict", "min_rating"]) if (data.get(k)) q.set(k, data.get(k));
     if (data.get("since")) q.set("since", data.get("since") + "T00:00:00Z");
     if (data.get("until")) q.set("until", data.get("until") + "T23:59:59Z");
     return q.toString();

@@ -6,6 +6,32 @@ import { costText, plainState, plainError, when, shortId, isFinal } from "../lib
 import { go, link } from "../lib/router.js";
 import * as live from "../lib/live.js";
 import { poster } from "./gallery.js";
+import { reviewPanel } from "../lib/review.js";
+import { openShareDialog } from "./sharedialog.js";
+
+/** The team's way of saving a take's review (editors and owners; viewers only read). */
+export function teamReviewSaves(id) {
+  if (!canSpend()) return {};
+  const put = (body) => api(`/generations/${id}/review`, { method: "PUT", body });
+  return {
+    verdict: (verdict) => put({ verdict }),
+    rating: (rating) => put({ rating }),
+    comment: async (body, at) => {
+      await api(`/generations/${id}/comments`, { method: "POST", body: { body, at_seconds: at } });
+      return api(`/generations/${id}/review`);
+    },
+  };
+}
+
+/** The review box for a take with a video; it redraws itself when a verdict or comment arrives live. */
+export function mountReview(box, id, player) {
+  into(box, async () => reviewPanel(await api(`/generations/${id}/review`), player, teamReviewSaves(id)));
+  live.subscribe(async (event) => {
+    if (event.generation_id !== id || !event.kind || !event.kind.startsWith("take.") || !box.isConnected) return;
+    const panel = box.querySelector(".review");
+    if (panel && panel.redraw) panel.redraw(await api(`/generations/${id}/review`));
+  });
+}
 
 async function promptDiff(g) {
   if (!g.prompt_id || !g.prompt_version_id) return el("p", { class: "muted small" }, "Free text (no stored prompt).");
@@ -51,7 +77,8 @@ function actions(g, redraw) {
         post(`/generations/${g.id}/retry`, { confirm_double_charge: true }, redraw);
       } }, "Retry (may charge twice)"));
   }
-  if (g.video) buttons.push(el("a", { class: "button-link", href: g.video.url, download: `take-${shortId(g.id)}.mp4` }, "Download"));
+  if (g.video) buttons.push(el("a", { class: "button-link", href: g.video.url, download: `take-${shortId(g.id)}.mp4` }, "Download"),
+    el("button", { type: "button", class: "secondary", id: "share-take", onclick: () => openShareDialog([{ kind: "take", generation_id: g.id }]) }, "Share for review"));
   return el("div", { class: "actions", id: "take-actions" }, ...buttons);
 }
 
@@ -76,12 +103,14 @@ export async function render(root, { id }) {
       ? el("video", { id: "player", controls: true, preload: "metadata", src: g.video.url, poster: g.poster_url || undefined, playsinline: true })
       : poster(g, "poster big-poster");
     const diffBox = el("div");
+    const reviewBox = el("div", { id: "take-review" });
     const p = g.params || {};
     body.replaceChildren(
       el("p", { class: "crumbs" }, g.campaign_id ? el("a", { href: link("campaigns", g.campaign_id) }, "Campaign") : el("a", { href: "#takes" }, "Takes"), ` / take ${shortId(g.id)}`),
       el("div", { class: "page-head" }, el("h1", {}, `Take ${shortId(g.id)}`), chip(g.status)),
       el("div", { class: "take-layout" },
-        el("div", { class: "media" }, media, g.poster_url && g.video ? el("details", {}, el("summary", {}, "Poster frame"), el("img", { src: g.poster_url, alt: "poster frame", class: "poster" })) : null),
+        el("div", { class: "media" }, media, g.poster_url && g.video ? el("details", {}, el("summary", {}, "Poster frame"), el("img", { src: g.poster_url, alt: "poster frame", class: "poster" })) : null,
+          g.video ? reviewBox : null),
         el("div", { class: "facts" },
           el("p", { class: "muted" }, plainState(g.status)),
           g.error ? el("p", { class: "error-box", role: "alert" }, plainError(g.error)) : null,
@@ -105,6 +134,7 @@ export async function render(root, { id }) {
             el("ol", { class: "timeline" }, ...g.attempts.map((a) => el("li", {}, `#${a.attempt} ${a.phase}: ${a.outcome}`, a.http_status ? ` (HTTP ${a.http_status})` : "",
               a.message ? el("div", { class: "small muted" }, a.message) : null, " ", el("span", { class: "small muted" }, when(a.at)))))) : null)));
     into(diffBox, () => promptDiff(g));
+    if (g.video) mountReview(reviewBox, id, media);
   }
   draw();
   let asked = 0;

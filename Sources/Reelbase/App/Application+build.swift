@@ -62,6 +62,7 @@ public func buildRouter(_ services: Services, ledger: RouteLedger = RouteLedger(
     SpendController(spend: s.spend).addRoutes(to: gates)
     AlertController(alerts: s.alerts).addRoutes(to: gates)
     TeamController(teams: s.teams).addRoutes(to: gates)
+    addReviewRoutes(to: gates, share: Gate(group: router.group("s"), prefix: "s", name: "share link", ledger: ledger), services: s)
     return router
 }
 

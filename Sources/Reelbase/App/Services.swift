@@ -50,6 +50,10 @@ public struct Services: Sendable {
     let generations: GenerationRepository
     let storyboards: StoryboardRepository
     let cuts: CutRepository
+    /// Ratings, verdicts and timecode comments on takes.
+    let reviews: ReviewRepository
+    /// Links for clients without an account (`/s/{token}`); tokens signed from the secret key.
+    let shareLinks: ShareLinkRepository
     /// Settles Segmind `submit_unknown` jobs from the provider's request history (the
     /// `resolve_submit_unknown` sweep). The history URL is the operator's, never a team's.
     let submitUnknown: SubmitUnknownResolver
@@ -104,6 +108,8 @@ public struct Services: Sendable {
         generations = GenerationRepository(db: db, audit: audit, logger: logger)
         storyboards = StoryboardRepository(db: db, audit: audit, events: StoryboardEvents(logger: logger), logger: logger)
         cuts = CutRepository(db: db, audit: audit, jobs: jobs, logger: logger)
+        reviews = ReviewRepository(db: db, audit: audit, logger: logger)
+        shareLinks = ShareLinkRepository(db: db, audit: audit, tokens: ShareTokens(secrets: secrets), logger: logger)
         submitUnknown = SubmitUnknownResolver(
             db: db, audit: audit, accounts: providerAccounts, catalog: catalog, http: http, historyURL: config.segmindHistoryURL,
             options: clients.options, policy: MatchPolicy(config: config), logger: logger)

@@ -61,7 +61,7 @@ public struct AuthRepository: Sendable {
         return Identity(teamID: team, role: role, actor: .user(user), csrfToken: csrf)
     }
 
-    private func verify(_ password: String, hash: String) async throws -> Bool {
+    func verify(_ password: String, hash: String) async throws -> Bool {
         try await WorkSlots.passwordChecks.run {
             try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
         }

@@ -61,6 +61,16 @@ struct GenerationController {
         }
         filter.since = try request.queryDate("since")
         filter.until = try request.queryDate("until")
+        if let verdict = request.query("verdict") {
+            guard let value = Verdict(rawValue: verdict) else {
+                throw AppError.badRequest("`verdict` must be one of \(Verdict.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            filter.verdict = value
+        }
+        if let rating = request.query("min_rating") {
+            guard let value = Int(rating), (1...5).contains(value) else { throw AppError.badRequest("`min_rating` must be 1 to 5.") }
+            filter.minRating = value
+        }
         let limit = try request.pageLimit()
         let rows = try await generations.list(team: identity.teamID, filter: filter, after: try request.listCursor(), limit: limit)
         return Page(data: rows.map(\.0), next_cursor: rows.count == limit ? rows.last?.1.encoded : nil)

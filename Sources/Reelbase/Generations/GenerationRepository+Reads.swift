@@ -12,6 +12,9 @@ extension GenerationRepository {
         var seedID: UUID?
         var since: Date?
         var until: Date?
+        /// Review filters (migrations/0014_review_share_links.sql indexes them by team).
+        var verdict: Verdict?
+        var minRating: Int?
     }
 
     static let columns = """
@@ -69,6 +72,12 @@ extension GenerationRepository {
         if let seedID = filter.seedID { conditions.append("g.seed_id = \(seedID)") }
         if let since = filter.since { conditions.append("g.created_at >= \(since)") }
         if let until = filter.until { conditions.append("g.created_at < \(until)") }
+        if let verdict = filter.verdict {
+            conditions.append("g.id IN (SELECT r.generation_id FROM take_reviews r WHERE r.team_id = \(team) AND r.verdict = \(verdict.rawValue))")
+        }
+        if let rating = filter.minRating {
+            conditions.append("g.id IN (SELECT r.generation_id FROM take_reviews r WHERE r.team_id = \(team) AND r.rating >= \(Int16(rating)))")
+        }
         if let cursor { conditions.append(cursor.after("g")) }
         return conditions
     }

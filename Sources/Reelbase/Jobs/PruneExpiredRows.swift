@@ -44,9 +44,11 @@ struct PruneExpiredRows: JobHandler {
             DELETE FROM generation_events WHERE id < coalesce((SELECT id FROM generation_events
                 WHERE at >= \(now.addingTimeInterval(-Self.eventRetention)) ORDER BY id LIMIT 1), 9223372036854775807) RETURNING 1
             """)
+        // Rate-limit windows of the share routes are one minute long (ShareRateLimiter).
+        let hits = try await delete("DELETE FROM share_link_hits WHERE window_start < \(now.addingTimeInterval(-3600)) RETURNING 1")
         context.logger.info("pruned expired rows", metadata: [
             "sessions": "\(sessions)", "idempotency_keys": "\(keys)", "sign_in_throttle": "\(failures)", "jobs": "\(jobs)",
-            "incomplete_blobs": "\(blobs)", "generation_events": "\(events)",
+            "incomplete_blobs": "\(blobs)", "generation_events": "\(events)", "share_link_hits": "\(hits)",
         ])
     }
 

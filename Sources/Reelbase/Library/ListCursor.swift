@@ -8,9 +8,7 @@ struct ListCursor: Sendable, Equatable {
     let id: UUID
 
     var encoded: String {
-        Data("\(micros)|\(id.uuidString.lowercased())".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Data("\(micros)|\(id.uuidString.lowercased())".utf8).base64URL
     }
 
     init(micros: Int64, id: UUID) {
@@ -19,9 +17,7 @@ struct ListCursor: Sendable, Equatable {
     }
 
     init?(encoded text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else { return nil }
+        guard let data = Data(base64URL: text), let plain = String(data: data, encoding: .utf8) else { return nil }
         let parts = plain.split(separator: "|")
         guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
         self.init(micros: micros, id: id)
