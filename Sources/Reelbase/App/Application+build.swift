@@ -51,7 +51,7 @@ public func buildRouter(_ services: Services, ledger: RouteLedger = RouteLedger(
     SessionController(auth: s.auth, teams: s.teams, signIns: SignInAudit(audit: s.audit), secureCookies: s.config.secureCookies).addRoutes(to: gates)
     MeController(teams: s.teams, demoMode: s.config.demoMode).addRoutes(to: gates)
     MemberController(teams: s.teams).addRoutes(to: gates)
-    APIKeyController(keys: s.apiKeys).addRoutes(to: gates)
+    APIKeyController(keys: s.apiKeys, catalog: s.catalog).addRoutes(to: gates)
     AuditController(audit: s.audit).addRoutes(to: gates)
     ProviderAccountController(accounts: s.providerAccounts, credits: s.credits, clients: s.clients, alerts: s.alerts).addRoutes(to: gates)
     PricingController(prices: s.prices, catalog: s.catalog).addRoutes(to: gates)
@@ -61,6 +61,7 @@ public func buildRouter(_ services: Services, ledger: RouteLedger = RouteLedger(
     SpendController(spend: s.spend).addRoutes(to: gates)
     AlertController(alerts: s.alerts).addRoutes(to: gates)
     TeamController(teams: s.teams).addRoutes(to: gates)
+    addGatewayRoutes(to: router, services: s, ledger: ledger)
     return router
 }
 

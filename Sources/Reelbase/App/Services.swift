@@ -85,7 +85,7 @@ public struct Services: Sendable {
         audit = AuditRepository(db: db, secrets: secrets, logger: logger)
         auth = AuthRepository(db: db, logger: logger, bcryptCost: config.bcryptCost, credentials: credentials, signInLimits: config.signIn)
         teams = TeamRepository(db: db, audit: audit, auth: auth, logger: logger)
-        apiKeys = APIKeyRepository(db: db, audit: audit, logger: logger, credentials: credentials)
+        apiKeys = APIKeyRepository(db: db, audit: audit, logger: logger, credentials: credentials, clock: clock)
         credits = CreditRepository(db: db, logger: logger)
         prices = PriceRepository(db: db, audit: audit, catalog: catalog, logger: logger)
         providerAccounts = ProviderAccountRepository(db: db, audit: audit, secrets: secrets, defaults: config.defaultAccounts, logger: logger)
@@ -96,7 +96,7 @@ public struct Services: Sendable {
         promptLabels = PromptLabelRepository(db: db, audit: audit, logger: logger)
         assets = AssetRepository(db: db, audit: audit, logger: logger)
         seeds = SeedRepository(db: db, audit: audit, logger: logger)
-        generations = GenerationRepository(db: db, audit: audit, logger: logger)
+        generations = GenerationRepository(db: db, audit: audit, logger: logger, clock: clock)
         submitUnknown = SubmitUnknownResolver(
             db: db, audit: audit, accounts: providerAccounts, catalog: catalog, http: http, historyURL: config.segmindHistoryURL,
             options: clients.options, policy: MatchPolicy(config: config), logger: logger)

@@ -29,7 +29,7 @@ enum GenerationOperations {
         "provider_request_id": Schema.nullable(Schema.string), "attempt": Schema.integer, "estimated_cost_usd": Schema.usd,
         "cost_usd": Schema.nullable(Schema.usd), "cost_is_estimate": Schema.nullable(Schema.boolean), "credits_after": Schema.nullable(Schema.usd),
         "reported_cost_usd": Schema.nullable(Schema.usd), "cost_flag": Schema.nullable(Schema.oneOf(["out_of_range"])),
-        "poster_url": Schema.nullable(Schema.string),
+        "poster_url": Schema.nullable(Schema.string), "source": Schema.nullable(Schema.oneOf(["api", "gateway"])), "api_key_id": Schema.nullable(Schema.uuid),
         "video": Schema.nullable(Schema.record(["url": Schema.string, "sha256": Schema.nullable(Schema.string),
                                                 "size_bytes": Schema.nullable(Schema.integer), "content_type": Schema.nullable(Schema.string)])),
         "error": Schema.nullable(Schema.record(["kind": Schema.string, "message": Schema.nullable(Schema.string), "provider_status": Schema.nullable(Schema.integer)])),
