@@ -106,7 +106,14 @@ struct GatewayController {
         guard scope.allows(model: model.id) else {
             throw AppError(.forbidden, "model_not_allowed", "This API key may not run \(slug); it may run \((scope.allowed_models ?? []).joined(separator: ", ")).")
         }
-        var parameters = try SegmindParameters.parse(try await SegmindBody.read(request, limit: bodyLimit), model: model)
+        var (parameters, problems) = SegmindParameters.parse(try await SegmindBody.read(request, limit: bodyLimit), model: model)
+        if !problems.isEmpty {
+            // Name every problem at once: the planner's (values the model does not take) beside the reader's.
+            do { _ = try await planner.plan(parameters.input, team: identity.teamID) } catch let error as AppError where error.status == .unprocessableContent {
+                problems.merge(error.details ?? [:]) { reader, _ in reader }
+            }
+            throw AppError.validation("The parameters are not valid.", details: problems)
+        }
         if let header = request.headers[.reelbaseCampaign] {
             guard let campaign = UUID(uuidString: header) else { throw AppError.validation("The parameters are not valid.", details: ["x-reelbase-campaign": "must be a campaign id"]) }
             parameters.input.campaign_id = campaign
@@ -146,7 +153,7 @@ struct GatewayController {
     /// An absolute URL back into Reelbase: `REELBASE_PUBLIC_URL`, else the request's own host.
     private func url(_ request: Request, _ path: String) -> String {
         if let publicURL { return publicURL.absoluteString.trimmingSuffix("/") + "/" + path }
-        let host = request.head.authority ?? "localhost"
+        let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? "localhost"
         return "\(request.head.scheme ?? "http")://\(host)/\(path)"
     }
 }

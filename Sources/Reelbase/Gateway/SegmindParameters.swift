@@ -15,7 +15,8 @@ struct SegmindParameters: Sendable {
     /// (the Segmind field, the role, the image), in the order given.
     var images: [(field: String, role: ImageRole, source: ImageSource)] = []
 
-    static func parse(_ body: SegmindBody, model: ModelSpec) throws -> SegmindParameters {
+    /// The input and every problem found reading it (the planner adds its own before answering).
+    static func parse(_ body: SegmindBody, model: ModelSpec) -> (SegmindParameters, [String: JSONValue]) {
         var problems: [String: JSONValue] = [:]
         var input = GenerationInput(provider: model.provider.rawValue, model: model.id)
         var images: [(field: String, role: ImageRole, source: ImageSource)] = []
@@ -40,7 +41,7 @@ struct SegmindParameters: Sendable {
                 switch raw { case "true", "1": return true; case "false", "0": return false; default: problems[name] = "must be true or false"; return nil }
             }
             if let role = imageFields.first(where: { $0.0 == name })?.1 {
-                do { images += try imageSources(value, field: name).map { (name, role, $0) } } catch let error as Problem { problems[name] = .string(error.message) }
+                do { images += try imageSources(value, field: name).map { (name, role, $0) } } catch { problems[name] = .string((error as? Problem)?.message ?? "is not a readable image") }
                 continue
             }
             switch name {
@@ -57,8 +58,7 @@ struct SegmindParameters: Sendable {
             }
         }
         if input.prompt == nil, problems["prompt"] == nil { problems["prompt"] = "is required" }
-        guard problems.isEmpty else { throw AppError.validation("The parameters are not valid.", details: problems) }
-        return SegmindParameters(input: input, images: images)
+        return (SegmindParameters(input: input, images: images), problems)
     }
 
     struct Problem: Error { let message: String }
