@@ -91,7 +91,7 @@ def start_server(binary, env, name="serve"):
 def api(url, path, key, method="GET", body=None, timeout=60):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url + path, data=data, method=method,
-                                 headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+                                 headers={"Authorization": f"Bearer {key}", "x-api-key": key, "Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=timeout) as r:
         return json.loads(r.read() or b"null")
 
@@ -171,7 +171,9 @@ def library(url, key, shade=10):
     spare_member = api(url, "/api/v1/members", key, "POST", {"email": f"spare-{shade}@example.com", "role": "viewer"})
     generation = api(url, "/api/v1/generations", key, "POST", {"model": "veo-3.1-fast", "prompt": "a red kite over a grey sea", "duration": 4,
                                                                "seed": 42, "campaign_id": campaign["id"]})
-    return {"CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
+    # A request through the Segmind-compatible gateway (x-api-key), for /v2/requests/{id}.
+    gateway = api(url, "/v2/veo-3.1-fast", key, "POST", {"prompt": "a red kite through the gateway", "duration": 4})
+    return {"GATEWAY_REQUEST": gateway["request_id"], "CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
             "SPARE_ASSET": spare_asset["id"], "SEED": seed["id"], "SPARE_SEED": spare_seed["id"], "GENERATION": generation["id"],
             "ACCOUNT": account["id"], "SPARE_ACCOUNT": spare_account["id"], "SPARE_KEY": spare_key["api_key"]["id"],
             "MEMBER": member["member"]["user_id"], "SPARE_MEMBER": spare_member["member"]["user_id"],

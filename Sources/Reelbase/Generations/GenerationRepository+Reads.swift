@@ -12,6 +12,7 @@ extension GenerationRepository {
         var seedID: UUID?
         var since: Date?
         var until: Date?
+        var source: GenerationSource?
     }
 
     static let columns = """
@@ -70,6 +71,7 @@ extension GenerationRepository {
         if let seedID = filter.seedID { conditions.append("g.seed_id = \(seedID)") }
         if let since = filter.since { conditions.append("g.created_at >= \(since)") }
         if let until = filter.until { conditions.append("g.created_at < \(until)") }
+        if let source = filter.source { conditions.append("g.source = \(source.rawValue)") }
         if let cursor { conditions.append(cursor.after("g")) }
         return conditions
     }

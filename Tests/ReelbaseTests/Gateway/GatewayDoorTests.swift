@@ -57,6 +57,10 @@ import Testing
             let listed = try await client.call("/api/v1/generations/\(body.request_id)", key: team.api_key)
             #expect(listed.status == .ok)
             #expect(listed.text.contains("\"source\":\"gateway\""))
+            let viaGateway = try await client.call("/api/v1/generations?source=gateway", key: team.api_key)
+            #expect(viaGateway.text.contains(body.request_id.uppercased()) || viaGateway.text.contains(body.request_id))
+            let viaAPI = try await client.call("/api/v1/generations?source=api", key: team.api_key)
+            #expect(viaAPI.status == .ok && !viaAPI.text.lowercased().contains(body.request_id))
 
             let other = try await TestEnv.makeTeam()
             #expect(try await Gateway.get(client, "/v2/requests/\(body.request_id)/status", key: other.api_key).status == .notFound)
