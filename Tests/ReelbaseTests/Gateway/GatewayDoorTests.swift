@@ -71,6 +71,11 @@ import Testing
             let failed = try await Gateway.get(client, "/v2/requests/\(body.request_id)/status", key: team.api_key)
             #expect(failed.status == .unprocessableContent)
             #expect(failed.text.contains("\"FAILED\""))
+
+            // After its retention a request answers like an unknown one (the generation stays in the workspace).
+            _ = try await Library.count("WITH u AS (UPDATE generations SET created_at = now() - interval '25 hours' WHERE id = '\(body.request_id)' RETURNING 1) SELECT count(*)::int8 FROM u")
+            #expect(try await Gateway.get(client, "/v2/requests/\(body.request_id)", key: team.api_key).status == .notFound)
+            #expect(try await client.call("/api/v1/generations/\(body.request_id)", key: team.api_key).status == .ok)
         }
     }
 
