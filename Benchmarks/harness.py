@@ -91,7 +91,7 @@ def start_server(binary, env, name="serve"):
 def api(url, path, key, method="GET", body=None, timeout=60):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url + path, data=data, method=method,
-                                 headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+                                 headers={"Authorization": f"Bearer {key}", "x-api-key": key, "Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=timeout) as r:
         return json.loads(r.read() or b"null")
 
@@ -176,8 +176,10 @@ def library(url, key, shade=10):
     shot_body = {"prompt": {"text": "a red kite over a grey sea"}, "model": "veo-3.1-fast", "parameters": {"duration": 4}}
     shot = api(url, f"/api/v1/storyboards/{storyboard['id']}/shots", key, "POST", shot_body)
     spare_shot = api(url, f"/api/v1/storyboards/{storyboard['id']}/shots", key, "POST", shot_body)
+    # A request through the Segmind-compatible gateway (x-api-key), for /v2/requests/{id}.
+    gateway = api(url, "/v2/veo-3.1-fast", key, "POST", {"prompt": "a red kite through the gateway", "duration": 4})
     return {"STORYBOARD": storyboard["id"], "SPARE_STORYBOARD": spare_storyboard["id"], "SHOT": shot["id"], "SPARE_SHOT": spare_shot["id"],
-            "CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
+            "GATEWAY_REQUEST": gateway["request_id"], "CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
             "SPARE_ASSET": spare_asset["id"], "SEED": seed["id"], "SPARE_SEED": spare_seed["id"], "GENERATION": generation["id"],
             "ACCOUNT": account["id"], "SPARE_ACCOUNT": spare_account["id"], "SPARE_KEY": spare_key["api_key"]["id"],
             "MEMBER": member["member"]["user_id"], "SPARE_MEMBER": spare_member["member"]["user_id"],

@@ -213,9 +213,19 @@ def spend(r):
 def settings_and_viewer(r):
     r.go("#settings/keys")
     r.one("#key-form input[name=name]").send_keys("e2e key")
+    r.one("#key-form input[name=budget_usd]").send_keys("5")
+    Select(r.driver.find_element(By.CSS_SELECTOR, "#key-form select[name=budget_period]")).select_by_value("month")
     r.driver.find_element(By.CSS_SELECTOR, "#key-form button").click()
     key = r.one("#new-key-value").text
     r.check("a new API key is shown once", re.match(r"^rb_\w+", key), key)
+    row = "#key-table tr[data-key='e2e key']"
+    r.wait(lambda d: "$5.00 per UTC month" in d.find_element(By.CSS_SELECTOR, row + " .key-budget").text, message="key budget")
+    r.check("a key is created with its own monthly budget", True)
+    r.wait(lambda d: click(r, row + " button.edit-scope"), message="scope button")
+    r.one(row + " + tr.key-scope input[name=rate_limit_per_minute]").send_keys("30")
+    r.driver.find_element(By.CSS_SELECTOR, row + " + tr.key-scope button").click()
+    r.wait(lambda d: "30/min" in d.find_element(By.CSS_SELECTOR, row).text, message="rate limit saved")
+    r.check("an owner changes a key's scope from Settings", True)
     r.wait(lambda d: click(r, "#key-table tr[data-key='e2e key'] button.danger"), message="revoke button")
     r.one("dialog.ask button[data-confirm]").click()
     r.wait(lambda d: "revoked" in d.find_element(By.CSS_SELECTOR, "#key-table tr[data-key='e2e key']").text, message="revoked")

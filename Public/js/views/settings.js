@@ -1,49 +1,10 @@
-// Settings, one entry for the team's administration: API keys, members, provider accounts,
-// prices, the audit log and alerts (the last four in settings-admin.js).
-import { api, isOwner, canSpend } from "../lib/api.js";
-import { el, field, fillSelect, empty, into, ask, toast } from "../lib/dom.js";
+// Settings, one entry for the team's administration: API keys (settings-keys.js), members,
+// provider accounts, prices, the audit log and alerts (the last four in settings-admin.js).
+import { api, isOwner } from "../lib/api.js";
+import { el, field, into, toast } from "../lib/dom.js";
 import { when } from "../lib/format.js";
 import { accounts, prices, audit, alerts } from "./settings-admin.js";
-
-const ROLE_PAIRS = [["viewer", "viewer"], ["editor", "editor"], ["owner", "owner"]];
-
-function roleSelect() {
-  const s = el("select", { name: "role" });
-  fillSelect(s, ROLE_PAIRS, "editor");
-  s.querySelector("option[value=editor]").defaultSelected = true;  // what a form reset returns to
-  return s;
-}
-
-async function keys(box) {
-  const form = el("form", { class: "inline", id: "key-form" }, field("Key name", el("input", { name: "name", placeholder: "e.g. CI pipeline", required: true, maxlength: "200" })),
-    field("Role", roleSelect()), el("button", { type: "submit" }, "Create key"));
-  const notice = el("div", { class: "notice", id: "new-key", hidden: true });
-  const list = el("div");
-  box.replaceChildren(canSpend() ? form : null, notice, list);
-  const load = () => into(list, async () => {
-    const items = (await api("/api-keys")).data;
-    if (!items.length) return empty("No keys yet. Create one for scripts and CI.");
-    return el("table", { id: "key-table" }, el("thead", {}, el("tr", {}, ...["Name", "Prefix", "Role", "Created", "Last used", "Status", ""].map((h) => el("th", {}, h)))),
-      el("tbody", {}, ...items.map((k) => el("tr", { "data-key": k.name }, el("td", {}, k.name), el("td", {}, el("code", {}, `rb_${k.prefix}_…`)), el("td", {}, k.role),
-        el("td", {}, when(k.created_at)), el("td", {}, when(k.last_used_at)),
-        el("td", { class: k.revoked_at ? "bad" : "ok" }, k.revoked_at ? "revoked " + when(k.revoked_at) : "active"),
-        el("td", {}, k.revoked_at || !canSpend() ? "" : el("button", { type: "button", class: "danger", onclick: async () => {
-          if (!(await ask(`Revoke “${k.name}”? Anything using it stops working.`, "Revoke", true))) return;
-          try { await api(`/api-keys/${k.id}`, { method: "DELETE" }); load(); } catch (err) { toast(err.message, "bad"); }
-        } }, "Revoke"))))));
-  });
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    try {
-      const created = await api("/api-keys", { method: "POST", body: { name: form.name.value, role: form.role.value } });
-      notice.hidden = false;
-      notice.replaceChildren("Copy this key now; it is not shown again: ", el("code", { id: "new-key-value" }, created.key));
-      form.reset();
-      load();
-    } catch (err) { toast(err.message, "bad"); }
-  });
-  await load();
-}
+import { keys, roleSelect } from "./settings-keys.js";
 
 async function members(box) {
   const form = el("form", { class: "inline", id: "member-form" }, field("Email", el("input", { name: "email", type: "email", required: true })), field("Role", roleSelect()),

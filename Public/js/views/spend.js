@@ -15,7 +15,7 @@ export async function render(root) {
     field("From", el("input", { name: "since", type: "date", required: true, value: isoDay(new Date(today.getTime() - 29 * 86400000)) })),
     field("To (inclusive)", el("input", { name: "until", type: "date", required: true, value: isoDay(today) })),
     el("button", { type: "submit" }, "Show"), el("a", { class: "button-link", id: "spend-csv", href: "#", download: "spend.csv" }, "Download CSV"));
-  fillSelect(form.group_by, [["model", "model"], ["day", "day"], ["campaign", "campaign"], ["user", "person"], ["team", "whole team"]]);
+  fillSelect(form.group_by, [["model", "model"], ["day", "day"], ["campaign", "campaign"], ["user", "person"], ["api_key", "API key"], ["team", "whole team"]]);
   const money4 = el("div", { class: "grid", id: "team-money" });
   const budget = el("form", { class: "inline", id: "budget-form" }, field("Team budget (USD; empty removes it)", el("input", { name: "budget_usd", type: "number", min: "0", step: "0.01" })),
     el("button", { type: "submit", class: "secondary" }, "Set team budget"));

@@ -121,7 +121,9 @@ export async function render(root, { id }) {
           el("h2", { class: "section" }, "Parameters"),
           el("table", { class: "kv" }, el("tbody", {}, ...[["Model", g.model], ["Duration", p.duration && p.duration + " s"], ["Resolution", p.resolution],
             ["Aspect ratio", p.aspect_ratio], ["Audio", p.generate_audio === undefined ? null : p.generate_audio ? "on" : "off"], ["Frames per second", p.fps],
-            ["People", p.person_generation], ["Seed", seed ?? "random"]].filter(([, v]) => v !== undefined && v !== null)
+            ["People", p.person_generation], ["Seed", seed ?? "random"],
+            ["Asked through", g.source === "gateway" ? "the Segmind-compatible gateway" : null],
+            ["API key", g.api_key_id ? g.api_key_id.slice(0, 8).toLowerCase() : null]].filter(([, v]) => v !== undefined && v !== null)
             .map(([k, v]) => el("tr", {}, el("th", {}, k), el("td", {}, String(v)))))),
           canSpend() && seed !== null && seed !== undefined ? saveKeeper(g, seed) : null,
           el("h2", { class: "section" }, "Images used"),

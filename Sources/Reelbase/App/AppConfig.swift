@@ -55,6 +55,9 @@ public struct AppConfig: Sendable {
     /// (`REELBASE_SUBMIT_UNKNOWN_SETTLE_SECONDS`), by a sweep every `submitUnknownSweepEvery`.
     public var submitUnknownSettleSeconds: Int
     public var submitUnknownSweepEvery: Duration = .seconds(30)
+    /// How long `POST /v1/{slug}` (the gateway's synchronous call) waits for the video
+    /// (`REELBASE_GATEWAY_MAX_WAIT_SECONDS`); after that it answers 504 with where to follow it.
+    public var gatewayMaxWaitSeconds = 600
     /// No real provider key: run the built-in simulator and say so on every page.
     public var demoMode: Bool
 
@@ -191,7 +194,7 @@ public struct AppConfig: Sendable {
             problems.append("REELBASE_METRICS_TOKEN must be at least 16 ASCII characters without spaces")
         }
 
-        let config = AppConfig(
+        var config = AppConfig(
             databaseURL: databaseURL,
             host: string("REELBASE_HOST", default: "127.0.0.1"),
             port: int("REELBASE_PORT", default: 8080, range: 0...65535),
@@ -224,6 +227,7 @@ public struct AppConfig: Sendable {
             submitUnknownSettleSeconds: int("REELBASE_SUBMIT_UNKNOWN_SETTLE_SECONDS", default: 60, range: 0...86_400),
             demoMode: demoRaw == "on" || (demoRaw == "auto" && segmind == nil && aiml == nil)
         )
+        config.gatewayMaxWaitSeconds = int("REELBASE_GATEWAY_MAX_WAIT_SECONDS", default: 600, range: 1...3600)
         if !problems.isEmpty { throw Invalid(problems: problems) }
         return config
     }

@@ -51,7 +51,7 @@ public func buildRouter(_ services: Services, ledger: RouteLedger = RouteLedger(
     SessionController(auth: s.auth, teams: s.teams, signIns: SignInAudit(audit: s.audit), secureCookies: s.config.secureCookies).addRoutes(to: gates)
     MeController(teams: s.teams, demoMode: s.config.demoMode).addRoutes(to: gates)
     MemberController(teams: s.teams).addRoutes(to: gates)
-    APIKeyController(keys: s.apiKeys).addRoutes(to: gates)
+    APIKeyController(keys: s.apiKeys, catalog: s.catalog).addRoutes(to: gates)
     AuditController(audit: s.audit).addRoutes(to: gates)
     ProviderAccountController(accounts: s.providerAccounts, credits: s.credits, clients: s.clients, alerts: s.alerts).addRoutes(to: gates)
     PricingController(prices: s.prices, catalog: s.catalog).addRoutes(to: gates)
@@ -63,6 +63,7 @@ public func buildRouter(_ services: Services, ledger: RouteLedger = RouteLedger(
     AlertController(alerts: s.alerts).addRoutes(to: gates)
     TeamController(teams: s.teams).addRoutes(to: gates)
     addReviewRoutes(to: gates, share: Gate(group: router.group("s"), prefix: "s", name: "share link", ledger: ledger), services: s)
+    addGatewayRoutes(to: router, services: s, ledger: ledger)
     return router
 }
 

@@ -33,7 +33,8 @@ struct RequestMiddleware: RouterMiddleware {
                 response = try AppError(.internalServerError, "internal", "Something went wrong on our side; quote request id \(id).").response(requestID: id)
             }
         }
-        response.headers[.requestID] = id
+        // The gateway names its own request (the generation), as Segmind's x-request-id does.
+        if response.headers[.requestID] == nil { response.headers[.requestID] = id }
         return response
     }
 }

@@ -47,6 +47,10 @@ public struct Generation: Codable, Sendable, ResponseEncodable {
     public var transitions: [Transition]?
     /// `/api/v1/generations/{id}/poster` once a poster frame was extracted.
     public var poster_url: String? = nil
+    /// `api` (REST API, dashboard) or `gateway` (the Segmind-compatible endpoints).
+    public var source: String? = nil
+    /// The API key that asked for it, when one did.
+    public var api_key_id: UUID? = nil
 
     public struct Video: Codable, Sendable {
         public let url: String

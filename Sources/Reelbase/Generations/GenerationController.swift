@@ -52,6 +52,10 @@ struct GenerationController {
             filter.status = state
         }
         filter.model = request.query("model")
+        if let source = request.query("source") {
+            guard let value = GenerationSource(rawValue: source) else { throw AppError.badRequest("`source` must be api or gateway.") }
+            filter.source = value
+        }
         filter.prompt = try request.queryUUID("prompt_id")
         filter.asset = try request.queryUUID("asset_id")
         filter.seedID = try request.queryUUID("seed_id")

@@ -9,6 +9,8 @@ struct GenerationRepository: Sendable {
     let db: PostgresClient
     let audit: AuditRepository
     let logger: Logger
+    /// "Now" for a key's budget period and rate window.
+    var clock: any WallClock = SystemClock()
     static let notifyChannel = "reelbase_generations"
 
     struct Idempotency: Sendable {
@@ -25,13 +27,18 @@ struct GenerationRepository: Sendable {
     /// Reserves the total estimate against the team's and the campaigns' budgets and inserts
     /// every generation, or does nothing at all.
     func enqueue(_ plans: [PlannedGeneration], team: UUID, identity: Identity, ip: String?, idempotency: Idempotency?,
-                 responseStatus: Int, encode: @Sendable ([GenerationAccepted]) throws -> String) async throws -> Enqueued {
+                 responseStatus: Int, source: GenerationSource = .api, encode: @Sendable ([GenerationAccepted]) throws -> String) async throws -> Enqueued {
         try await db.transaction(logger: logger) { conn in
             if let idempotency, let replay = try await claimKey(idempotency, team: team, on: conn) { return replay }
             try await reserve(plans, team: team, on: conn)
+            let now = clock.now()
             let apiKeyID: UUID? = if case .apiKey(let id, _) = identity.actor { id } else { nil }
-            let accepted = try await insert(plans, team: team, createdBy: identity.userID, apiKeyID: apiKeyID,
-                                            actor: AuditActor(identity, ip: ip), on: conn)
+            if let apiKeyID {
+                try await reserveForKey(apiKeyID, plans: plans, total: plans.reduce(Decimal(0)) { $0 + $1.estimate },
+                                        team: team, now: now, on: conn)
+            }
+            let accepted = try await insert(plans, team: team, createdBy: identity.userID, apiKeyID: apiKeyID, source: source,
+                                            keyChargedAt: apiKeyID == nil ? nil : now, actor: AuditActor(identity, ip: ip), on: conn)
             if let idempotency {
                 try await conn.query("""
                     UPDATE idempotency_keys SET status = \(responseStatus), response = \(try encode(accepted))::jsonb
@@ -54,8 +61,8 @@ struct GenerationRepository: Sendable {
 
     /// Inserts the generations (`queued`, each holding its estimate as reserved), their asset
     /// links and audit rows, and wakes the workers; the caller has reserved the money already.
-    func insert(_ plans: [PlannedGeneration], team: UUID, createdBy: UUID?, apiKeyID: UUID?, actor: AuditActor,
-                on conn: PostgresConnection) async throws -> [GenerationAccepted] {
+    func insert(_ plans: [PlannedGeneration], team: UUID, createdBy: UUID?, apiKeyID: UUID?, source: GenerationSource = .api,
+                keyChargedAt: Date? = nil, actor: AuditActor, on conn: PostgresConnection) async throws -> [GenerationAccepted] {
         // One statement per table for the whole batch: a 500-item batch is a handful of round trips.
         var accepted: [GenerationAccepted] = [], rows: [SQLFragment] = [], links: [SQLFragment] = [], events: [AuditEvent] = []
         for plan in plans {
@@ -65,18 +72,19 @@ struct GenerationRepository: Sendable {
                 (\(id), \(team), \(plan.campaignID), \(createdBy), \(apiKeyID), \(plan.model.provider.rawValue), \(plan.model.id),
                  \(plan.accountKey), \(plan.credentials.accountID), \(plan.credentials.concurrencyLimit), \(plan.promptText),
                  \(plan.negativePrompt), \(plan.promptID), \(plan.promptVersionID), \(params)::jsonb, \(plan.seed), \(plan.seedID),
-                 \(plan.estimate), \(plan.estimate))
+                 \(plan.estimate), \(plan.estimate), \(source.rawValue), \(keyChargedAt))
                 """)
             links += plan.assets.map { link -> SQLFragment in "(\(id), \(link.0), \(link.1))" }
             events.append(AuditEvent("generation.created", target: "generation", id: id.uuidString,
-                                     details: ["model": .string(plan.model.id), "estimated_cost_usd": .string("\(plan.estimate)")]))
+                                     details: ["model": .string(plan.model.id), "estimated_cost_usd": .string("\(plan.estimate)"),
+                                               "source": .string(source.rawValue)]))
             accepted.append(GenerationAccepted(id: id, status: .queued, estimated_cost_usd: plan.estimate, model: plan.model.id,
                                                provider: plan.model.provider.rawValue))
         }
         try await conn.query("""
             INSERT INTO generations (id, team_id, campaign_id, created_by, api_key_id, provider, model_id, account_key, account_id,
                 concurrency_limit, prompt_text, negative_prompt, prompt_id, prompt_version_id, params, seed, seed_id,
-                estimated_cost_usd, reserved_usd)
+                estimated_cost_usd, reserved_usd, source, key_charged_at)
             VALUES \(list: rows)
             """, logger: logger)
         if !links.isEmpty {

@@ -5,7 +5,16 @@ enum FoundationOperations {
     static let apiKey = Schema.record([
         "id": Schema.uuid, "name": Schema.string, "prefix": Schema.string, "role": role, "created_by": Schema.nullable(Schema.uuid),
         "created_at": Schema.dateTime, "last_used_at": Schema.nullable(Schema.dateTime), "revoked_at": Schema.nullable(Schema.dateTime),
+        "budget_usd": Schema.nullable(Schema.usd), "budget_period": Schema.oneOf(BudgetPeriod.allCases.map(\.rawValue)),
+        "allowed_models": Schema.nullable(Schema.array(Schema.string)), "default_campaign_id": Schema.nullable(Schema.uuid),
+        "rate_limit_per_minute": Schema.nullable(Schema.integer), "period_used_usd": Schema.usd, "period_start": Schema.dateTime,
     ])
+    /// A key's scope, at creation or in `PATCH /api-keys/{id}`; `null` clears a field.
+    static let keyScope: [String: JSONValue] = [
+        "budget_usd": ["anyOf": [Schema.money, ["type": "null"]]], "budget_period": Schema.oneOf(BudgetPeriod.allCases.map(\.rawValue)),
+        "allowed_models": Schema.nullable(Schema.array(Schema.string(min: 1, max: 200), max: 50)),
+        "default_campaign_id": Schema.nullable(Schema.uuid), "rate_limit_per_minute": Schema.nullable(Schema.integer(1...100_000)),
+    ]
     static let member = Schema.record([
         "user_id": Schema.uuid, "email": Schema.string, "name": Schema.nullable(Schema.string), "role": role, "joined_at": Schema.dateTime,
     ])
@@ -35,9 +44,12 @@ enum FoundationOperations {
         APIOperation("GET", "/api/v1/me", "The caller: team, role, user or key, demo mode", tag: "auth", returns: me),
         APIOperation("GET", "/api/v1/api-keys", "List the team's API keys (never their secrets)", tag: "api-keys", returns: Schema.page(of: apiKey)),
         APIOperation("POST", "/api/v1/api-keys", "Create an API key; the secret is returned once", tag: "api-keys",
-                     body: Schema.object(["name": Schema.text(200), "role": role], required: ["name"]),
+                     body: Schema.object(keyScope.merging(["name": Schema.text(200), "role": role]) { $1 }, required: ["name"]),
                      returns: Schema.record(["api_key": apiKey, "key": Schema.string]),
-                     responses: [201: "Created", 403: "Owners only", 422: "Invalid name"]),
+                     responses: [201: "Created", 403: "Owners only", 422: "Invalid name or scope"]),
+        APIOperation("PATCH", "/api/v1/api-keys/{id}", "Change a key's scope: budget (USD per none/day/week/month UTC period), allowed models, default campaign, rate limit per minute (owners, audited)",
+                     tag: "api-keys", body: Schema.object(keyScope), returns: apiKey,
+                     responses: [200: "Changed", 403: "Owners only", 404: "No such key in this team", 422: "Invalid scope"]),
         APIOperation("DELETE", "/api/v1/api-keys/{id}", "Revoke an API key (owners)", tag: "api-keys", returns: apiKey,
                      responses: [200: "Revoked", 403: "Owners only", 404: "No such key in this team"]),
         APIOperation("GET", "/api/v1/members", "List the team's members", tag: "members", returns: Schema.page(of: member)),

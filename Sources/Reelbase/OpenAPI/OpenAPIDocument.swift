@@ -21,6 +21,8 @@ public struct APIOperation: Sendable {
     /// Statuses whose body is not the usual one (e.g. a 503 that still answers `returns`' shape).
     public var bodies: [Int: JSONValue]
     public var isPublic: Bool
+    /// A security scheme of its own (the gateway's `x-api-key`) instead of the API's.
+    public var securityScheme: String?
 
     public init(_ method: String, _ path: String, _ summary: String, tag: String, body: JSONValue? = nil, bodyContent: [String: JSONValue]? = nil,
                 query: [QueryParameter] = [], returns: JSONValue? = nil, produces: [String] = ["application/json"],
@@ -72,6 +74,7 @@ public enum OpenAPIDocument {
         HealthOperations.all + FoundationOperations.all + ProviderOperations.all + LibraryOperations.all + GenerationOperations.all
             + StoryboardOperations.all + PosterOperations.all + CutOperations.all + EventOperations.all + SpendOperations.all + AlertOperations.all + TeamOperations.all
             + ReviewOperations.all + SharingOperations.all
+            + GatewayOperations.all
     }
 
     public static func build(version: String = ReelbaseVersion.current) -> JSONValue {
@@ -94,6 +97,7 @@ public enum OpenAPIDocument {
                 entry["requestBody"] = ["required": true, "content": .object(content.mapValues { ["schema": $0] })]
             }
             if operation.isPublic { entry["security"] = .array([]) }
+            if let scheme = operation.securityScheme { entry["security"] = [.object([scheme: []])] }
             paths[operation.path, default: [:]][operation.method.lowercased()] = .object(entry)
         }
         return [
@@ -107,6 +111,7 @@ public enum OpenAPIDocument {
                 "securitySchemes": [
                     "apiKey": ["type": "http", "scheme": "bearer", "description": "An API key: Authorization: Bearer rb_..."],
                     "session": ["type": "apiKey", "in": "cookie", "name": "reelbase_session"],
+                    "segmindKey": ["type": "apiKey", "in": "header", "name": "x-api-key", "description": "The gateway's key header (as the Segmind SDK sends it): a Reelbase API key"],
                 ],
                 "schemas": [
                     "Error": Schema.record(["error": Schema.record(["code": Schema.string, "message": Schema.string, "details": Schema.nullable(Schema.anyValue), "request_id": Schema.string])]),

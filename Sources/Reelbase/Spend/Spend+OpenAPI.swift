@@ -19,7 +19,7 @@ enum SpendOperations {
     static let dayOrTime: JSONValue = ["anyOf": [["type": "string", "format": "date"], Schema.dateTime]]
 
     static let all: [APIOperation] = [
-        APIOperation("GET", "/api/v1/spend", "Booked spend grouped by team, campaign, user, model or UTC day (default day, last 30 days), with the drift between booked costs and the fall of reported balances; JSON or CSV (format=csv)",
+        APIOperation("GET", "/api/v1/spend", "Booked spend grouped by team, campaign, user, model, API key or UTC day (default day, last 30 days), with the drift between booked costs and the fall of reported balances; JSON or CSV (format=csv)",
                      tag: "spend", query: [.oneOf("group_by", SpendGrouping.allCases.map(\.rawValue)), .init("since", dayOrTime), .init("until", dayOrTime),
                                            .oneOf("format", ["json", "csv"])],
                      returns: report, produces: ["application/json", "text/csv"],

@@ -4,6 +4,7 @@ import Hummingbird
 /// How `GET /spend` groups the ledger.
 enum SpendGrouping: String, CaseIterable, Sendable, Codable {
     case team, campaign, user, model, day
+    case apiKey = "api_key"
 }
 
 /// One group of the spend report: what was booked for it, and how much of that is our estimate.

@@ -18,26 +18,30 @@ struct SpendRepository: Sendable {
                        CASE WHEN \(group) = 'user' THEN user_id END AS user_id,
                        CASE WHEN \(group) = 'model' THEN model_id END AS model_id,
                        CASE WHEN \(group) = 'day' THEN day END AS day,
+                       CASE WHEN \(group) = 'api_key' THEN api_key_id END AS api_key_id,
                        sum(generations) AS generations, sum(amount_usd) AS spent, sum(estimated_usd) AS estimated
-                FROM booked GROUP BY 1, 2, 3, 4
+                FROM booked GROUP BY 1, 2, 3, 4, 5
             ), labelled AS (
                 SELECT CASE \(group)
                            WHEN 'team' THEN t.id::text
                            WHEN 'campaign' THEN coalesce(g.campaign_id::text, '')
                            WHEN 'user' THEN coalesce(g.user_id::text, '')
                            WHEN 'model' THEN g.model_id
+                           WHEN 'api_key' THEN coalesce(g.api_key_id::text, '')
                            ELSE to_char(g.day, 'YYYY-MM-DD') END AS group_key,
                        CASE \(group)
                            WHEN 'team' THEN t.name
                            WHEN 'campaign' THEN coalesce(c.name, '(no campaign)')
                            WHEN 'user' THEN coalesce(u.email, '(no person)')
                            WHEN 'model' THEN g.model_id
+                           WHEN 'api_key' THEN coalesce(k.name || ' (' || k.prefix || ')', '(no API key)')
                            ELSE to_char(g.day, 'YYYY-MM-DD') END AS label,
                        g.generations, g.spent, g.estimated
                 FROM grouped g
                 JOIN teams t ON t.id = \(team)
                 LEFT JOIN campaigns c ON c.team_id = \(team) AND c.id = g.campaign_id
                 LEFT JOIN users u ON u.id = g.user_id
+                LEFT JOIN api_keys k ON k.team_id = \(team) AND k.id = g.api_key_id
             )
             SELECT group_key, label, generations::int8, spent, estimated FROM labelled
             ORDER BY CASE WHEN \(group) = 'day' THEN group_key END, spent DESC, group_key
@@ -52,15 +56,16 @@ struct SpendRepository: Sendable {
 
     /// What was booked in `[since, until)`: whole UTC days from the daily rollup, and the
     /// partial days at either end from the ledger itself, so any range is exact.
-    /// Columns: campaign_id, user_id, model_id, account_key, day, amount_usd, estimated_usd, generations.
+    /// Columns: campaign_id, user_id, model_id, account_key, day, amount_usd, estimated_usd, generations, api_key_id.
     static func booked(team: UUID, since: Date, until: Date) -> SQLFragment {
         let (from, to) = wholeDays(since: since, until: until)
         return """
-            SELECT campaign_id, user_id, model_id, account_key, day, amount_usd, estimated_usd, generations FROM spend_daily
+            SELECT campaign_id, user_id, model_id, account_key, day, amount_usd, estimated_usd, generations, api_key_id FROM spend_daily
             WHERE team_id = \(team) AND day >= (\(from) AT TIME ZONE 'UTC')::date AND day < (\(to) AT TIME ZONE 'UTC')::date
             UNION ALL
             SELECT campaign_id, user_id, model_id, account_key, (created_at AT TIME ZONE 'UTC')::date, amount_usd,
-                   CASE WHEN is_estimate THEN amount_usd ELSE 0 END, 1
+                   CASE WHEN is_estimate THEN amount_usd ELSE 0 END, 1,
+                   (SELECT g.api_key_id FROM generations g WHERE g.id = spend_ledger.generation_id)
             FROM spend_ledger
             WHERE team_id = \(team)
               AND ((created_at >= \(since) AND created_at < \(from)) OR (created_at >= \(to) AND created_at < \(until)))
