@@ -61,6 +61,7 @@ public func buildRouter(_ services: Services, ledger: RouteLedger = RouteLedger(
     SpendController(spend: s.spend).addRoutes(to: gates)
     AlertController(alerts: s.alerts).addRoutes(to: gates)
     TeamController(teams: s.teams).addRoutes(to: gates)
+    WebhookEndpointController(endpoints: s.webhookEndpoints, deliveries: s.webhookDeliveries).addRoutes(to: gates)
     return router
 }
 

@@ -8,6 +8,8 @@ import ReelbaseCore
 struct GenerationRepository: Sendable {
     let db: PostgresClient
     let audit: AuditRepository
+    /// `budget.threshold` webhooks when a person's resolve books spend.
+    let outbox: WebhookOutbox
     let logger: Logger
     static let notifyChannel = "reelbase_generations"
 

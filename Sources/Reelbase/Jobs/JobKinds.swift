@@ -11,6 +11,8 @@ extension JobRegistry {
         registry.register(PruneExpiredRows(db: services.db, logger: services.logger))
         registry.register(ExtractPoster(posters: services.posters))
         registry.register(ResolveSubmitUnknown(resolver: services.submitUnknown, settle: TimeInterval(services.config.submitUnknownSettleSeconds)))
+        registry.register(DeliverWebhook(deliveries: services.webhookDeliveries, secrets: services.secrets,
+                                         sender: services.webhookSender, slots: services.webhookSlots))
         return registry
     }
 }
