@@ -30,7 +30,7 @@ struct DeliverWebhook: JobHandler {
             return
         }
         defer { slots.release(due.endpoint) }
-        let secret = try secrets.open(Data(due.sealedSecret), context: WebhookEndpointRepository.sealContext(due.endpoint))
+        let secret = try secrets.open(due.sealedSecret, context: WebhookEndpointRepository.sealContext(due.endpoint))
         let id = "msg_" + due.eventID.uuidString.lowercased()
         let timestamp = Int(deliveries.jobs.clock.now().timeIntervalSince1970)
         let headers = try WebhookSignature.headers(id: id, timestamp: timestamp, body: due.body, secret: secret)

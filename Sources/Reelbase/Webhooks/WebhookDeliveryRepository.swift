@@ -74,7 +74,7 @@ struct WebhookDeliveryRepository: Sendable {
         let endpoint: UUID
         let url: String
         let active: Bool
-        let sealedSecret: [UInt8]
+        let sealedSecret: Data
         let eventID: UUID
         let body: String
         /// Attempts made before this one.
@@ -89,7 +89,7 @@ struct WebhookDeliveryRepository: Sendable {
             JOIN webhook_events ev ON ev.id = d.event_id
             WHERE d.id = \(delivery) AND d.job_token = \(token) AND d.state = \(WebhookDeliveryState.pending)
             """, logger: logger)
-        guard let r = try await rows.decode((UUID, UUID, UUID, String, Bool, [UInt8], UUID, String, Int).self).firstElement() else { return nil }
+        guard let r = try await rows.decode((UUID, UUID, UUID, String, Bool, Data, UUID, String, Int).self).firstElement() else { return nil }
         return Due(id: r.0, team: r.1, endpoint: r.2, url: r.3, active: r.4, sealedSecret: r.5, eventID: r.6, body: r.7, attempts: r.8)
     }
 
