@@ -171,11 +171,16 @@ def library(url, key, shade=10):
     spare_member = api(url, "/api/v1/members", key, "POST", {"email": f"spare-{shade}@example.com", "role": "viewer"})
     generation = api(url, "/api/v1/generations", key, "POST", {"model": "veo-3.1-fast", "prompt": "a red kite over a grey sea", "duration": 4,
                                                                "seed": 42, "campaign_id": campaign["id"]})
+    # A public address literal (no DNS needed); budget.threshold only, so nothing is sent to it here.
+    hook = {"url": "https://93.184.216.34/reelbase-hooks", "events": ["budget.threshold"]}
+    webhook = api(url, "/api/v1/webhook-endpoints", key, "POST", hook)
+    spare_webhook = api(url, "/api/v1/webhook-endpoints", key, "POST", hook)
     return {"CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
             "SPARE_ASSET": spare_asset["id"], "SEED": seed["id"], "SPARE_SEED": spare_seed["id"], "GENERATION": generation["id"],
             "ACCOUNT": account["id"], "SPARE_ACCOUNT": spare_account["id"], "SPARE_KEY": spare_key["api_key"]["id"],
             "MEMBER": member["member"]["user_id"], "SPARE_MEMBER": spare_member["member"]["user_id"],
-            "secrets": [spare_key["key"], f"library-key-{shade}-123456", f"spare-key-{shade}-123456"]}
+            "WEBHOOK": webhook["endpoint"]["id"], "SPARE_WEBHOOK": spare_webhook["endpoint"]["id"],
+            "secrets": [spare_key["key"], f"library-key-{shade}-123456", f"spare-key-{shade}-123456", webhook["secret"], spare_webhook["secret"]]}
 
 
 def sql(database_url, query):

@@ -1,9 +1,10 @@
 // Settings, one entry for the team's administration: API keys, members, provider accounts,
-// prices, the audit log and alerts (the last four in settings-admin.js).
+// webhooks (settings-webhooks.js), prices, the audit log and alerts (settings-admin.js).
 import { api, isOwner, canSpend } from "../lib/api.js";
 import { el, field, fillSelect, empty, into, ask, toast } from "../lib/dom.js";
 import { when } from "../lib/format.js";
 import { accounts, prices, audit, alerts } from "./settings-admin.js";
+import { webhooks } from "./settings-webhooks.js";
 
 const ROLE_PAIRS = [["viewer", "viewer"], ["editor", "editor"], ["owner", "owner"]];
 
@@ -79,7 +80,7 @@ async function overview(box) {
 }
 
 const TABS = [["overview", "Team", overview], ["keys", "API keys", keys], ["members", "Members", members], ["accounts", "Provider accounts", accounts],
-  ["prices", "Prices", prices], ["audit", "Audit log", audit], ["alerts", "Alerts", alerts]];
+  ["webhooks", "Webhooks", webhooks], ["prices", "Prices", prices], ["audit", "Audit log", audit], ["alerts", "Alerts", alerts]];
 
 export async function render(root, { tab }) {
   const current = TABS.find(([id]) => id === tab) || TABS[0];
