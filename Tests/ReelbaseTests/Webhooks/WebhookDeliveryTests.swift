@@ -66,6 +66,13 @@ import Testing
             bed.clock.advance(by: 2 * 86_400)
             #expect(try await bed.runDueJobs() == 0, "nothing is sent after the acknowledgement")
             #expect(bed.receiver.received.count == 6)
+
+            // A month on, the housekeeping job drops the finished event and its log.
+            bed.clock.advance(by: PruneExpiredRows.webhookEventRetention)
+            try await bed.services.jobs.enqueue(PruneExpiredRows.self, .init())
+            #expect(try await bed.runDueJobs() == 1)
+            #expect(try await bed.deliveries(created.endpoint.id).isEmpty)
+            #expect(try await bed.count("SELECT count(*)::int FROM webhook_events") == 0)
         }
     }
 
