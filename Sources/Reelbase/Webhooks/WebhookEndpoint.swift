@@ -3,7 +3,7 @@ import Hummingbird
 
 /// A team's receiver of signed events. The secret is never part of it: it is shown once, in
 /// `CreatedWebhookEndpoint`, at creation and on rotation.
-struct WebhookEndpoint: ResponseEncodable, Sendable {
+struct WebhookEndpoint: ResponseEncodable, Decodable, Sendable {
     let id: UUID
     let url: String
     let description: String
@@ -13,7 +13,7 @@ struct WebhookEndpoint: ResponseEncodable, Sendable {
     let updated_at: Date
 }
 
-struct CreatedWebhookEndpoint: ResponseEncodable, Sendable {
+struct CreatedWebhookEndpoint: ResponseEncodable, Decodable, Sendable {
     let endpoint: WebhookEndpoint
     /// `whsec_…`: verify `webhook-signature` with it. Shown this once.
     let secret: String
@@ -35,7 +35,7 @@ struct WebhookEndpointChanges: Decodable, Sendable {
 }
 
 /// One row of an endpoint's delivery log.
-struct WebhookDelivery: ResponseEncodable, Sendable {
+struct WebhookDelivery: ResponseEncodable, Decodable, Sendable {
     let id: UUID
     let event_id: UUID
     let event_type: String

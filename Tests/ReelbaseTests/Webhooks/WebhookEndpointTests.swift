@@ -55,8 +55,8 @@ import Testing
             let id = created.endpoint.id
             let listed = try await bed.client.call("/api/v1/webhook-endpoints", key: bed.team.api_key)
             let shown = try await bed.client.call("/api/v1/webhook-endpoints/\(id)", key: bed.team.api_key)
-            #expect(try JSONDecoder.api.decode(PageBody<EndpointBody>.self, from: Data(buffer: listed.body)).data.map(\.id) == [id])
-            #expect(try JSONDecoder.api.decode(EndpointBody.self, from: Data(buffer: shown.body)).url == bed.receiver.url)
+            #expect(try JSONDecoder.api.decode(PageBody<WebhookEndpoint>.self, from: Data(buffer: listed.body)).data.map(\.id) == [id])
+            #expect(try JSONDecoder.api.decode(WebhookEndpoint.self, from: Data(buffer: shown.body)).url == bed.receiver.url)
             let key = String(created.secret.dropFirst(6))
             for response in [listed, shown] { #expect(!response.text.contains(key), "the secret is never returned again") }
             #expect(try await bed.count("SELECT count(*)::int FROM audit_log WHERE details::text LIKE '%\(key)%'") == 0, "nor audited")
@@ -75,7 +75,7 @@ import Testing
 
             let rotated = try await bed.client.call("/api/v1/webhook-endpoints/\(id)/rotate-secret", .post, key: bed.team.api_key)
             #expect(rotated.status == .ok)
-            let newSecret = try JSONDecoder.api.decode(CreatedEndpointBody.self, from: Data(buffer: rotated.body)).secret
+            let newSecret = try JSONDecoder.api.decode(CreatedWebhookEndpoint.self, from: Data(buffer: rotated.body)).secret
             #expect(newSecret != created.secret)
             try await bed.nextDeliveryVerifies(endpoint: id, secret: newSecret, oldSecret: created.secret)
 

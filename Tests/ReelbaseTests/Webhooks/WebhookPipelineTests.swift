@@ -40,7 +40,7 @@ import Testing
             let created = try await h.client.call("/api/v1/webhook-endpoints", .post, key: h.team.api_key,
                                                   json: #"{"url": "\#(receiver.url)", "events": \#(WebhookEventType.names)}"#)
             #expect(created.status == .created, "\(created.text)")
-            let secret = try JSONDecoder.api.decode(CreatedEndpointBody.self, from: Data(buffer: created.body)).secret
+            let secret = try JSONDecoder.api.decode(CreatedWebhookEndpoint.self, from: Data(buffer: created.body)).secret
 
             // $0.60 a take: the 4th crosses 80 % of $3.00, the 5th 100 %.
             #expect(try await h.client.call("/api/v1/team", .patch, key: h.team.api_key, json: #"{"budget_usd": 3}"#).status == .ok)

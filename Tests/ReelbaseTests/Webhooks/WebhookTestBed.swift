@@ -53,11 +53,11 @@ struct WebhookTestBed: Sendable {
     }
 
     /// Creates an endpoint through the API and returns it with its one-time secret.
-    func createEndpoint(url: String? = nil, events: [String] = WebhookEventType.names) async throws -> CreatedEndpointBody {
+    func createEndpoint(url: String? = nil, events: [String] = WebhookEventType.names) async throws -> CreatedWebhookEndpoint {
         let body = String(decoding: try JSONEncoder().encode(["url": .string(url ?? receiver.url), "events": .array(events.map { .string($0) })] as JSONValue), as: UTF8.self)
         let response = try await client.call("/api/v1/webhook-endpoints", .post, key: team.api_key, json: body)
         #expect(response.status == .created, "\(response.text)")
-        return try JSONDecoder.api.decode(CreatedEndpointBody.self, from: Data(buffer: response.body))
+        return try JSONDecoder.api.decode(CreatedWebhookEndpoint.self, from: Data(buffer: response.body))
     }
 
     /// An alert raised the way the worker raises one: `alert.raised` enters the outbox in the
@@ -69,10 +69,10 @@ struct WebhookTestBed: Sendable {
                                  message: "Segmind refused the key (401).")
     }
 
-    func deliveries(_ endpoint: UUID) async throws -> [DeliveryBody] {
+    func deliveries(_ endpoint: UUID) async throws -> [WebhookDelivery] {
         let response = try await client.call("/api/v1/webhook-endpoints/\(endpoint)/deliveries", key: team.api_key)
         #expect(response.status == .ok, "\(response.text)")
-        return try JSONDecoder.api.decode(PageBody<DeliveryBody>.self, from: Data(buffer: response.body)).data
+        return try JSONDecoder.api.decode(PageBody<WebhookDelivery>.self, from: Data(buffer: response.body)).data
     }
 
     /// Runs every job that is due now; returns how many ran.
@@ -92,36 +92,6 @@ final class SwitchableResolver: HostResolver {
         if let answer = table.withLock({ $0[host] }) { return answer }
         return try await SystemHostResolver().addresses(for: host)
     }
-}
-
-struct EndpointBody: Decodable {
-    let id: UUID
-    let url: String
-    let description: String
-    let events: [String]
-    let active: Bool
-    let created_at: Date
-    let updated_at: Date
-}
-
-struct CreatedEndpointBody: Decodable {
-    let endpoint: EndpointBody
-    let secret: String
-}
-
-struct DeliveryBody: Decodable {
-    let id: UUID
-    let event_id: UUID
-    let event_type: String
-    let status: String
-    let attempts: Int
-    let response_status: Int?
-    let latency_ms: Int?
-    let last_error: String?
-    let next_attempt_at: Date?
-    let last_attempt_at: Date?
-    let delivered_at: Date?
-    let created_at: Date
 }
 
 struct PageBody<Item: Decodable>: Decodable {
