@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import PostgresNIO
 import ProviderSimulator
 import Testing
 @testable import Reelbase
@@ -90,6 +92,38 @@ import Testing
             #expect(events.first { $0.type == "generation.failed" }?.data.generation_id == UUID(uuidString: failed))
             #expect(events.first { $0.type == "generation.submit_unknown" }?.data.error != nil)
             #expect(events.first { $0.type == "alert.raised" }?.data.kind == "insufficient_credits")
+        }
+    }
+
+    /// The rescuer's move to `submit_unknown` (a worker died after its POST may have left) is an
+    /// outcome too: it enters the outbox in the rescuer's transaction.
+    @Test func theRescuersSubmitUnknownIsAnEvent() async throws {
+        var options = PipelineHarness.Options()
+        options.workerRunning = false
+        try await PipelineHarness.run(options) { h in
+            let created = try await h.client.call("/api/v1/webhook-endpoints", .post, key: h.team.api_key,
+                                                  json: #"{"url": "https://93.184.216.34/hooks", "events": ["generation.submit_unknown"]}"#)
+            let endpoint = try JSONDecoder.api.decode(CreatedWebhookEndpoint.self, from: Data(buffer: created.body)).endpoint
+            let id = try await h.generate()
+            try await h.sql { db, logger in
+                let queue = WorkQueue(db: db, settings: h.config.worker, logger: logger)
+                let job = try #require(try await queue.claimSubmission())
+                #expect(try await queue.markPosting(job))
+                try await db.query("UPDATE generations SET lease_expires_at = now() - interval '1 second'", logger: logger)
+                let jobs = JobQueue(db: db, settings: h.config.jobs, clock: SystemClock(), logger: logger)
+                _ = try await queue.rescue(audit: AuditRepository(db: db, secrets: SecretBox(key: h.config.secretKey), logger: logger),
+                                           webhooks: WebhookOutbox(jobs: jobs, logger: logger))
+            }
+            let log = try await h.client.call("/api/v1/webhook-endpoints/\(endpoint.id)/deliveries", key: h.team.api_key)
+            let deliveries = try JSONDecoder.api.decode(PageBody<WebhookDelivery>.self, from: Data(buffer: log.body)).data
+            #expect(deliveries.map(\.event_type) == ["generation.submit_unknown"])
+            #expect(deliveries.first?.status == "pending", "queued for the job worker")
+            let body = try await h.sql { db, logger in
+                try await db.query("SELECT body FROM webhook_events", logger: logger).decode(String.self).firstElement()
+            }
+            let event = try JSONDecoder.api.decode(Envelope.self, from: Data(try #require(body).utf8))
+            #expect(event.data.generation_id == UUID(uuidString: id))
+            #expect(event.data.error?.kind == "ambiguous")
         }
     }
 }
