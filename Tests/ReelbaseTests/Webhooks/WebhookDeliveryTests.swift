@@ -141,3 +141,34 @@ extension WebhookTestBed {
         try await services.db.query(PostgresQuery(unsafeSQL: sql), logger: TestEnv.logger).decode(Int.self).firstElement() ?? -1
     }
 }
+
+/// A hung endpoint holds at most its share of the worker; the other endpoints' deliveries go on.
+@Suite struct WebhookIsolationTests {
+    @Test func aHungEndpointNeverHoldsBackTheOthers() async throws {
+        try await WebhookTestBed.run(stall: { $0.hasSuffix("/hung") }, configure: { config in
+            config.webhooks.endpointConcurrency = 2
+            config.webhooks.timeout = .seconds(3)
+        }) { bed in
+            let hung = try await bed.createEndpoint(url: "http://127.0.0.1:\(bed.receiver.port)/hung", events: ["alert.raised"])
+            let healthy = try await bed.createEndpoint(events: ["alert.raised"])
+            for index in 0..<6 { try await bed.raiseAlert(kind: "kind_\(index)") }
+
+            // Four job slots, as a worker runs them, until nothing is due on the test's clock.
+            try await withThrowingTaskGroup(of: Void.self) { slots in
+                for _ in 0..<4 { slots.addTask { while try await bed.worker.runOnce() {} } }
+                try await slots.waitForAll()
+            }
+
+            let fine = try await bed.deliveries(healthy.endpoint.id)
+            #expect(fine.count == 6)
+            #expect(fine.allSatisfy { $0.status == "succeeded" && $0.attempts == 1 }, "\(fine.map(\.status))")
+            let stuck = try await bed.deliveries(hung.endpoint.id)
+            #expect(stuck.filter { $0.attempts == 1 }.count == 2, "only two attempts at once on the hung endpoint")
+            #expect(stuck.filter { $0.attempts == 1 }.allSatisfy { $0.status == "pending" && $0.last_error?.contains("could not deliver") == true },
+                    "\(stuck.map { $0.last_error ?? "" })")
+            #expect(stuck.filter { $0.attempts == 0 }.count == 4, "the rest wait their turn without an attempt")
+            #expect(bed.receiver.received.filter { $0.path.hasSuffix("/hung") }.count == 2)
+            #expect(bed.receiver.received.filter { $0.path == "/hooks" }.count == 6)
+        }
+    }
+}

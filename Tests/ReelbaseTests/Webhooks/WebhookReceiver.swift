@@ -6,9 +6,10 @@ import Synchronization
 
 /// One request as the receiver saw it.
 struct ReceivedWebhook: Sendable {
+    let path: String
     let headers: [String: String]
     let body: String
-    /// What the receiver answered.
+    /// What the receiver answered (0: nothing, it stalled).
     let status: Int
 }
 
@@ -30,8 +31,10 @@ final class WebhookReceiver: Sendable {
         self.state = state
     }
 
-    static func start(reply: @escaping @Sendable (Int) -> Int = { _ in 200 }) async throws -> WebhookReceiver {
-        let state = ReceiverState(reply: reply)
+    /// `stall(path)`: never answer requests to that path (a hung receiver).
+    static func start(reply: @escaping @Sendable (Int) -> Int = { _ in 200 },
+                      stall: @escaping @Sendable (String) -> Bool = { _ in false }) async throws -> WebhookReceiver {
+        let state = ReceiverState(reply: reply, stall: stall)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -50,15 +53,19 @@ final class WebhookReceiver: Sendable {
 
 private final class ReceiverState: Sendable {
     let reply: @Sendable (Int) -> Int
+    let stall: @Sendable (String) -> Bool
     let log = Mutex<[ReceivedWebhook]>([])
     let connections = Mutex(0)
-    init(reply: @escaping @Sendable (Int) -> Int) { self.reply = reply }
+    init(reply: @escaping @Sendable (Int) -> Int, stall: @escaping @Sendable (String) -> Bool) {
+        self.reply = reply
+        self.stall = stall
+    }
 
-    /// Numbers the request and records it with the answer it gets.
-    func answer(headers: [String: String], body: String) -> Int {
+    /// Numbers the request and records it with the answer it gets (nil: it gets none).
+    func answer(path: String, headers: [String: String], body: String) -> Int? {
         log.withLock { log in
-            let status = reply(log.count)
-            log.append(ReceivedWebhook(headers: headers, body: body, status: status))
+            let status = stall(path) ? nil : reply(log.count)
+            log.append(ReceivedWebhook(path: path, headers: headers, body: body, status: status ?? 0))
             return status
         }
     }
@@ -69,6 +76,7 @@ private final class ReceiverHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     let state: ReceiverState
+    var path = "/"
     var headers: [String: String] = [:]
     var body = ByteBuffer()
 
@@ -77,12 +85,13 @@ private final class ReceiverHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            path = head.uri
             headers = Dictionary(head.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
             body.clear()
         case .body(var chunk):
             body.writeBuffer(&chunk)
         case .end:
-            let status = state.answer(headers: headers, body: String(buffer: body))
+            guard let status = state.answer(path: path, headers: headers, body: String(buffer: body)) else { return }
             let text = status < 300 ? "ok" : "not now"
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status),
                                                                  headers: ["content-length": "\(text.utf8.count)"]))), promise: nil)

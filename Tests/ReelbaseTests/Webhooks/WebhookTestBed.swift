@@ -19,14 +19,17 @@ struct WebhookTestBed: Sendable {
     let resolver: SwitchableResolver
     let team: TestTeam
 
-    static func run(reply: @escaping @Sendable (Int) -> Int = { _ in 200 }, _ body: @Sendable (WebhookTestBed) async throws -> Void) async throws {
-        let receiver = try await WebhookReceiver.start(reply: reply)
+    static func run(reply: @escaping @Sendable (Int) -> Int = { _ in 200 }, stall: @escaping @Sendable (String) -> Bool = { _ in false },
+                    configure: @Sendable (inout AppConfig) -> Void = { _ in },
+                    _ body: @Sendable (WebhookTestBed) async throws -> Void) async throws {
+        let receiver = try await WebhookReceiver.start(reply: reply, stall: stall)
         do {
             try await withScratchDatabase(migrated: true) { scratch in
                 var config = try TestEnv.config(databaseURL: scratch.url)
                 config.jobs = .fast
                 config.outbound.httpHosts.insert("127.0.0.1:\(receiver.port)")
                 config.outbound.exemptHostPortsForTesting = ["127.0.0.1:\(receiver.port)"]
+                configure(&config)
                 let clock = ManualClock()
                 let resolver = SwitchableResolver()
                 let services = try Services(config: config, logger: TestEnv.logger, http: .shared, urlFetcher: nil, clock: clock, resolver: resolver)
