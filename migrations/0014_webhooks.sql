@@ -11,6 +11,10 @@ CREATE TABLE webhook_endpoints (
     active         boolean NOT NULL DEFAULT true,
     -- whsec_… sealed by SecretBox (AES-GCM), bound to the endpoint id; never returned after creation.
     secret_sealed  bytea NOT NULL,
+    -- After a rotation the old secret also signs (a second v1 signature) until this time, so
+    -- receivers can switch without dropping a delivery.
+    previous_secret_sealed  bytea,
+    previous_secret_until   timestamptz,
     created_by     uuid,
     created_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
     updated_at     timestamptz NOT NULL DEFAULT clock_timestamp()

@@ -108,7 +108,7 @@ public struct Services: Sendable {
         seeds = SeedRepository(db: db, audit: audit, logger: logger)
         let webhookGuard = OutboundGuard(policy: config.webhookHosts, resolver: resolver)
         webhookOutbox = WebhookOutbox(jobs: jobs, logger: logger)
-        webhookEndpoints = WebhookEndpointRepository(db: db, audit: audit, secrets: secrets, guardian: webhookGuard, logger: logger)
+        webhookEndpoints = WebhookEndpointRepository(db: db, audit: audit, secrets: secrets, guardian: webhookGuard, clock: clock, logger: logger)
         webhookDeliveries = WebhookDeliveryRepository(db: db, audit: audit, jobs: jobs, schedule: WebhookRetrySchedule(), logger: logger)
         webhookSender = WebhookSender(guardian: webhookGuard, timeout: config.webhooks.timeout)
         webhookSlots = EndpointSlots(limit: config.webhooks.endpointConcurrency)

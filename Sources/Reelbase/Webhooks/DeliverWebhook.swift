@@ -30,10 +30,11 @@ struct DeliverWebhook: JobHandler {
             return
         }
         defer { slots.release(due.endpoint) }
-        let secret = try secrets.open(due.sealedSecret, context: WebhookEndpointRepository.sealContext(due.endpoint))
+        let sealContext = WebhookEndpointRepository.sealContext(due.endpoint)
+        let keys = try ([due.sealedSecret] + (due.previousSealedSecret.map { [$0] } ?? [])).map { try secrets.open($0, context: sealContext) }
         let id = "msg_" + due.eventID.uuidString.lowercased()
         let timestamp = Int(deliveries.jobs.clock.now().timeIntervalSince1970)
-        let headers = try WebhookSignature.headers(id: id, timestamp: timestamp, body: due.body, secret: secret)
+        let headers = try WebhookSignature.headers(id: id, timestamp: timestamp, body: due.body, secrets: keys)
         let result = await sender.send(url: due.url, headers: headers, body: due.body)
         if !result.succeeded {
             context.logger.info("webhook attempt failed", metadata: [

@@ -75,6 +75,8 @@ struct WebhookDeliveryRepository: Sendable {
         let url: String
         let active: Bool
         let sealedSecret: Data
+        /// The secret a rotation replaced, while it still signs.
+        let previousSealedSecret: Data?
         let eventID: UUID
         let body: String
         /// Attempts made before this one.
@@ -83,14 +85,16 @@ struct WebhookDeliveryRepository: Sendable {
 
     func due(_ delivery: UUID, token: UUID) async throws -> Due? {
         let rows = try await db.query("""
-            SELECT d.id, d.team_id, d.endpoint_id, e.url, e.active, e.secret_sealed, d.event_id, ev.body, d.attempts
+            SELECT d.id, d.team_id, d.endpoint_id, e.url, e.active, e.secret_sealed,
+                   CASE WHEN e.previous_secret_until > \(jobs.clock.now()) THEN e.previous_secret_sealed END, d.event_id, ev.body, d.attempts
             FROM webhook_deliveries d
             JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.team_id = d.team_id
             JOIN webhook_events ev ON ev.id = d.event_id
             WHERE d.id = \(delivery) AND d.job_token = \(token) AND d.state = \(WebhookDeliveryState.pending)
             """, logger: logger)
-        guard let r = try await rows.decode((UUID, UUID, UUID, String, Bool, Data, UUID, String, Int).self).firstElement() else { return nil }
-        return Due(id: r.0, team: r.1, endpoint: r.2, url: r.3, active: r.4, sealedSecret: r.5, eventID: r.6, body: r.7, attempts: r.8)
+        guard let r = try await rows.decode((UUID, UUID, UUID, String, Bool, Data, Data?, UUID, String, Int).self).firstElement() else { return nil }
+        return Due(id: r.0, team: r.1, endpoint: r.2, url: r.3, active: r.4, sealedSecret: r.5, previousSealedSecret: r.6,
+                   eventID: r.7, body: r.8, attempts: r.9)
     }
 
     /// Records one attempt and, when it failed with tries left, schedules the next (a new job,

@@ -11,7 +11,11 @@ struct WebhookEndpointRepository: Sendable {
     let secrets: SecretBox
     /// The rule for endpoint URLs (`REELBASE_ALLOW_PRIVATE_WEBHOOK_HOSTS` loosens it).
     let guardian: OutboundGuard
+    let clock: any WallClock
     let logger: Logger
+
+    /// How long the secret a rotation replaced keeps signing next to the new one.
+    static let rotationOverlap: TimeInterval = 24 * 3600
 
     private static let columns = "SELECT id, url, description, events, active, created_at, updated_at, (extract(epoch FROM created_at) * 1000000)::int8 FROM webhook_endpoints"
 
@@ -88,13 +92,15 @@ struct WebhookEndpointRepository: Sendable {
         return deleted ? endpoint : nil
     }
 
-    /// A new secret, effective for every attempt from now on (pending retries included).
+    /// A new secret for every attempt from now on (pending retries included); for
+    /// `rotationOverlap` each attempt carries a signature with the old one too.
     func rotateSecret(team: UUID, id: UUID, actor: AuditActor) async throws -> CreatedWebhookEndpoint? {
         let secret = WebhookSignature.newSecret()
         let sealed = try secrets.seal(secret, context: Self.sealContext(id))
         let rotated = try await db.transaction(logger: logger) { conn in
             let rows = try await conn.query("""
-                UPDATE webhook_endpoints SET secret_sealed = \(sealed), updated_at = clock_timestamp()
+                UPDATE webhook_endpoints SET previous_secret_sealed = secret_sealed,
+                    previous_secret_until = \(clock.now().addingTimeInterval(Self.rotationOverlap)), secret_sealed = \(sealed), updated_at = clock_timestamp()
                 WHERE team_id = \(team) AND id = \(id) RETURNING id
                 """, logger: logger)
             guard try await rows.decode(UUID.self).firstElement() != nil else { return false }

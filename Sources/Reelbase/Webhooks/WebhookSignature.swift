@@ -27,10 +27,11 @@ enum WebhookSignature {
         return "v1," + Data(mac).base64EncodedString()
     }
 
-    /// The three headers a receiver verifies.
-    static func headers(id: String, timestamp: Int, body: String, secret: String) throws -> [(String, String)] {
-        [("webhook-id", id), ("webhook-timestamp", String(timestamp)),
-         ("webhook-signature", try sign(id: id, timestamp: timestamp, body: body, secret: secret))]
+    /// The three headers a receiver verifies; one space-separated signature per secret (the
+    /// current one first, then one a rotation replaced), as the spec allows for rotation.
+    static func headers(id: String, timestamp: Int, body: String, secrets: [String]) throws -> [(String, String)] {
+        let signatures = try secrets.map { try sign(id: id, timestamp: timestamp, body: body, secret: $0) }
+        return [("webhook-id", id), ("webhook-timestamp", String(timestamp)), ("webhook-signature", signatures.joined(separator: " "))]
     }
 
     enum SignatureError: Error { case malformedSecret }

@@ -28,7 +28,7 @@ enum WebhookOperations {
                      returns: endpoint, responses: [200: "Changed", 403: "Owners only", 422: "Invalid values"]),
         APIOperation("DELETE", "/api/v1/webhook-endpoints/{id}", "Delete an endpoint and its delivery log (owners, audited)", tag: "webhooks",
                      returns: endpoint, responses: [200: "Deleted", 403: "Owners only"]),
-        APIOperation("POST", "/api/v1/webhook-endpoints/{id}/rotate-secret", "A new secret for every attempt from now on, shown this once (owners, audited)",
+        APIOperation("POST", "/api/v1/webhook-endpoints/{id}/rotate-secret", "A new secret, shown this once; the old one also signs for 24 h (owners, audited)",
                      tag: "webhooks", returns: withSecret, responses: [200: "Rotated", 403: "Owners only"]),
         APIOperation("GET", "/api/v1/webhook-endpoints/{id}/deliveries", "The endpoint's delivery log, newest first: event, status, attempts, latency, response code, next attempt",
                      tag: "webhooks", query: QueryParameter.page, returns: Schema.page(of: delivery)),

@@ -97,20 +97,23 @@ import Testing
 }
 
 extension WebhookTestBed {
-    /// After a rotation the next delivery verifies with the new secret, and no longer with the old.
+    /// After a rotation deliveries verify with the new secret; for a day the old one verifies
+    /// too (a second signature), so a receiver can switch without losing one; then only the new.
     func nextDeliveryVerifies(endpoint id: UUID, secret: String, oldSecret: String) async throws {
-        let before = receiver.received.count
         let patched = try await client.call("/api/v1/webhook-endpoints/\(id)", .patch, key: team.api_key, json: #"{"events": ["alert.raised"]}"#)
         #expect(patched.status == .ok)
-        try await raiseAlert(kind: "after_rotation")
-        #expect(try await runDueJobs() == 1)
-        #expect(receiver.received.count == before + 1)
-        let request = try #require(receiver.received.last)
-        #expect(throws: Never.self) {
-            try StandardWebhooksVerifier(secret: secret).verify(headers: request.headers, body: request.body, now: clock.now())
-        }
-        #expect(throws: StandardWebhooksVerifier.Failure.noMatchingSignature) {
-            try StandardWebhooksVerifier(secret: oldSecret).verify(headers: request.headers, body: request.body, now: clock.now())
+        for (hours, oldStillSigns) in [(1.0, true), (25.0, false)] {
+            clock.advance(by: hours * 3600)
+            let before = receiver.received.count
+            try await raiseAlert(kind: "after_rotation_\(Int(hours))h")
+            #expect(try await runDueJobs() == 1)
+            #expect(receiver.received.count == before + 1)
+            let request = try #require(receiver.received.last)
+            #expect(throws: Never.self) {
+                try StandardWebhooksVerifier(secret: secret).verify(headers: request.headers, body: request.body, now: clock.now())
+            }
+            let oldVerifies = (try? StandardWebhooksVerifier(secret: oldSecret).verify(headers: request.headers, body: request.body, now: clock.now())) != nil
+            #expect(oldVerifies == oldStillSigns, "after \(hours) h the old secret verifies: \(oldStillSigns)")
         }
     }
 }
