@@ -40,6 +40,7 @@ def base_env(database_url, **extra):
                 "REELBASE_DEMO": "off", "LOG_LEVEL": "warning", "REELBASE_BCRYPT_COST": "4",
                 # Team accounts point at the simulator on loopback: the operator allows it.
                 "REELBASE_ALLOW_PRIVATE_PROVIDER_HOSTS": "true", "REELBASE_OUTBOUND_HTTP_HOSTS": "127.0.0.1",
+                "REELBASE_ALLOW_PRIVATE_WEBHOOK_HOSTS": "true",
                 # History look-ups never leave this machine; runs that use them name the simulator's.
                 "REELBASE_SEGMIND_HISTORY_URL": "http://127.0.0.1:9/inference-request/request-history"})
     env.update({k: str(v) for k, v in extra.items()})
@@ -171,8 +172,8 @@ def library(url, key, shade=10):
     spare_member = api(url, "/api/v1/members", key, "POST", {"email": f"spare-{shade}@example.com", "role": "viewer"})
     generation = api(url, "/api/v1/generations", key, "POST", {"model": "veo-3.1-fast", "prompt": "a red kite over a grey sea", "duration": 4,
                                                                "seed": 42, "campaign_id": campaign["id"]})
-    # A public address literal (no DNS needed); budget.threshold only, so nothing is sent to it here.
-    hook = {"url": "https://93.184.216.34/reelbase-hooks", "events": ["budget.threshold"]}
+    # A closed loopback port the operator allows (as for the provider account); nothing listens.
+    hook = {"url": "http://127.0.0.1:9/reelbase-hooks", "events": ["budget.threshold"]}
     webhook = api(url, "/api/v1/webhook-endpoints", key, "POST", hook)
     spare_webhook = api(url, "/api/v1/webhook-endpoints", key, "POST", hook)
     return {"CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
