@@ -40,6 +40,7 @@ def base_env(database_url, **extra):
                 "REELBASE_DEMO": "off", "LOG_LEVEL": "warning", "REELBASE_BCRYPT_COST": "4",
                 # Team accounts point at the simulator on loopback: the operator allows it.
                 "REELBASE_ALLOW_PRIVATE_PROVIDER_HOSTS": "true", "REELBASE_OUTBOUND_HTTP_HOSTS": "127.0.0.1",
+                "REELBASE_ALLOW_PRIVATE_WEBHOOK_HOSTS": "true",
                 # History look-ups never leave this machine; runs that use them name the simulator's.
                 "REELBASE_SEGMIND_HISTORY_URL": "http://127.0.0.1:9/inference-request/request-history"})
     env.update({k: str(v) for k, v in extra.items()})
@@ -178,12 +179,17 @@ def library(url, key, shade=10):
     spare_shot = api(url, f"/api/v1/storyboards/{storyboard['id']}/shots", key, "POST", shot_body)
     # A request through the Segmind-compatible gateway (x-api-key), for /v2/requests/{id}.
     gateway = api(url, "/v2/veo-3.1-fast", key, "POST", {"prompt": "a red kite through the gateway", "duration": 4})
+    # A closed loopback port the operator allows (as for the provider account); nothing listens.
+    hook = {"url": "http://127.0.0.1:9/reelbase-hooks", "events": ["budget.threshold"]}
+    webhook = api(url, "/api/v1/webhook-endpoints", key, "POST", hook)
+    spare_webhook = api(url, "/api/v1/webhook-endpoints", key, "POST", hook)
     return {"STORYBOARD": storyboard["id"], "SPARE_STORYBOARD": spare_storyboard["id"], "SHOT": shot["id"], "SPARE_SHOT": spare_shot["id"],
             "GATEWAY_REQUEST": gateway["request_id"], "CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
             "SPARE_ASSET": spare_asset["id"], "SEED": seed["id"], "SPARE_SEED": spare_seed["id"], "GENERATION": generation["id"],
             "ACCOUNT": account["id"], "SPARE_ACCOUNT": spare_account["id"], "SPARE_KEY": spare_key["api_key"]["id"],
             "MEMBER": member["member"]["user_id"], "SPARE_MEMBER": spare_member["member"]["user_id"],
-            "secrets": [spare_key["key"], f"library-key-{shade}-123456", f"spare-key-{shade}-123456"]}
+            "WEBHOOK": webhook["endpoint"]["id"], "SPARE_WEBHOOK": spare_webhook["endpoint"]["id"],
+            "secrets": [spare_key["key"], f"library-key-{shade}-123456", f"spare-key-{shade}-123456", webhook["secret"], spare_webhook["secret"]]}
 
 
 def sql(database_url, query):

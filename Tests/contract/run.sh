@@ -32,8 +32,8 @@ export REELBASE_SECRET_KEY="$(head -c 32 /dev/urandom | base64)"
 export REELBASE_DEMO=on REELBASE_RUN_WORKER=false REELBASE_BCRYPT_COST=4 LOG_LEVEL=warning
 # The worker is off: the gateway's synchronous call answers its 504 (still running) after a second.
 export REELBASE_GATEWAY_MAX_WAIT_SECONDS=1
-# The seeded provider account points at a loopback address, as an operator allows for the simulator.
-export REELBASE_ALLOW_PRIVATE_PROVIDER_HOSTS=true REELBASE_OUTBOUND_HTTP_HOSTS=127.0.0.1
+# The seeded provider account and webhook endpoint point at a loopback address, as an operator allows for the simulator.
+export REELBASE_ALLOW_PRIVATE_PROVIDER_HOSTS=true REELBASE_ALLOW_PRIVATE_WEBHOOK_HOSTS=true REELBASE_OUTBOUND_HTTP_HOSTS=127.0.0.1
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 REELBASE_PORT="$port" "$bin" serve > "$work/serve.log" 2>&1 &
 server_pid=$!

@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from browser import Run, OUT, png, click, sql  # noqa: E402
 import storyboard_steps  # noqa: E402
 from review_steps import client_review  # noqa: E402
+from webhooks import add_endpoint, delivery_log  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
@@ -278,7 +279,7 @@ def review(r):
 
 def phone(r):
     r.driver.set_window_size(390, 844)
-    for page in ["#campaigns", "#campaigns/" + state["campaign"], "#takes/" + state["take"], "#assets", "#spend", "#settings/keys", "#compare?ids=" + state["take"] + "," + state["take"]]:
+    for page in ["#campaigns", "#campaigns/" + state["campaign"], "#takes/" + state["take"], "#assets", "#spend", "#settings/keys", "#settings/webhooks", "#compare?ids=" + state["take"] + "," + state["take"]]:
         r.go(page)
         time.sleep(0.3)
         sizes = r.js("return [document.documentElement.scrollWidth, window.innerWidth]")
@@ -298,7 +299,8 @@ def main():
     r = Run()
     try:
         if sign_in(r):
-            for step in (campaign, assets, prompts, compose_with_images, sweep, take_page, compare, rerun, review, storyboard, spend, settings_and_viewer, alerts_and_accounts, phone):
+            for step in (campaign, add_endpoint, assets, prompts, compose_with_images, sweep, take_page, compare, rerun, review, storyboard,
+                         spend, delivery_log, settings_and_viewer, alerts_and_accounts, phone):
                 try:
                     if step(r) is False:
                         break

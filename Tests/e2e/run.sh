@@ -22,6 +22,8 @@ export REELBASE_SECRET_KEY="${REELBASE_SECRET_KEY:-ZTJlLXRlc3Qtc2VjcmV0LWtleS0zM
 export REELBASE_PORT="$port" REELBASE_HOST=127.0.0.1
 export REELBASE_DEMO=on REELBASE_WORKER_EXPECTED_SECONDS=1 REELBASE_BCRYPT_COST=4
 export REELBASE_MIGRATIONS="$root/migrations" REELBASE_PUBLIC="$root/Public"
+# The test's webhook receiver listens on loopback over plain http; an operator allows that on purpose.
+export REELBASE_ALLOW_PRIVATE_WEBHOOK_HOSTS=true REELBASE_OUTBOUND_HTTP_HOSTS=127.0.0.1
 unset REELBASE_SEGMIND_API_KEY REELBASE_AIML_API_KEY || true
 
 server_pid=""

@@ -1,10 +1,12 @@
 // Settings, one entry for the team's administration: API keys (settings-keys.js), members,
-// provider accounts, prices, the audit log and alerts (the last four in settings-admin.js).
+// provider accounts, webhooks (settings-webhooks.js), prices, the audit log and alerts
+// (settings-admin.js).
 import { api, isOwner } from "../lib/api.js";
 import { el, field, into, toast } from "../lib/dom.js";
 import { when } from "../lib/format.js";
 import { accounts, prices, audit, alerts } from "./settings-admin.js";
 import { keys, roleSelect } from "./settings-keys.js";
+import { webhooks } from "./settings-webhooks.js";
 
 async function members(box) {
   const form = el("form", { class: "inline", id: "member-form" }, field("Email", el("input", { name: "email", type: "email", required: true })), field("Role", roleSelect()),
@@ -40,7 +42,7 @@ async function overview(box) {
 }
 
 const TABS = [["overview", "Team", overview], ["keys", "API keys", keys], ["members", "Members", members], ["accounts", "Provider accounts", accounts],
-  ["prices", "Prices", prices], ["audit", "Audit log", audit], ["alerts", "Alerts", alerts]];
+  ["webhooks", "Webhooks", webhooks], ["prices", "Prices", prices], ["audit", "Audit log", audit], ["alerts", "Alerts", alerts]];
 
 export async function render(root, { tab }) {
   const current = TABS.find(([id]) => id === tab) || TABS[0];

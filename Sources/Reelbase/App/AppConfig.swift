@@ -40,6 +40,9 @@ public struct AppConfig: Sendable {
     public var outbound: OutboundPolicy
     /// Team-set provider base URLs may be private addresses (simulator in demos and tests).
     public var allowPrivateProviderHosts: Bool
+    /// Webhook endpoints: may they be private addresses (`REELBASE_ALLOW_PRIVATE_WEBHOOK_HOSTS`),
+    /// each attempt's deadline, and how many deliveries one endpoint may have in flight per process.
+    public var webhooks = WebhookSettings()
     /// When set, `/metrics` wants `Authorization: Bearer <token>`.
     public var metricsToken: String?
 
@@ -80,6 +83,20 @@ public struct AppConfig: Sendable {
         var policy = outbound
         policy.allowPrivateAddresses = allowPrivateProviderHosts
         return policy
+    }
+
+    /// The outbound rule for webhook endpoint URLs, checked at creation and at every delivery.
+    public var webhookHosts: OutboundPolicy {
+        var policy = outbound
+        policy.allowPrivateAddresses = webhooks.allowPrivateHosts
+        return policy
+    }
+
+    public struct WebhookSettings: Sendable {
+        public var allowPrivateHosts = false
+        public var timeout: Duration = .seconds(10)
+        public var endpointConcurrency = 4
+        public init() {}
     }
 
     /// Strict-Transport-Security and Secure cookies: only when the public URL is https.
@@ -189,6 +206,10 @@ public struct AppConfig: Sendable {
             if let hosts = OutboundPolicy.parseHTTPHosts(raw) { outbound.httpHosts = hosts }
             else { problems.append("REELBASE_OUTBOUND_HTTP_HOSTS=\(raw) must be comma-separated host or host:port entries") }
         }
+        var webhooks = WebhookSettings()
+        webhooks.allowPrivateHosts = bool("REELBASE_ALLOW_PRIVATE_WEBHOOK_HOSTS", default: false)
+        webhooks.timeout = .seconds(int("REELBASE_WEBHOOK_TIMEOUT_SECONDS", default: 10, range: 1...60))
+        webhooks.endpointConcurrency = int("REELBASE_WEBHOOK_ENDPOINT_CONCURRENCY", default: 4, range: 1...64)
         let metricsToken = env["REELBASE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let token = metricsToken, token.count < 16 || token.contains(where: { $0.isWhitespace || !$0.isASCII }) {
             problems.append("REELBASE_METRICS_TOKEN must be at least 16 ASCII characters without spaces")
@@ -218,6 +239,7 @@ public struct AppConfig: Sendable {
             publicURL: publicURL,
             outbound: outbound,
             allowPrivateProviderHosts: bool("REELBASE_ALLOW_PRIVATE_PROVIDER_HOSTS", default: false),
+            webhooks: webhooks,
             metricsToken: metricsToken,
             defaultSegmind: segmind,
             defaultAIML: aiml,

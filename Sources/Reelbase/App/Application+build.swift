@@ -64,6 +64,7 @@ public func buildRouter(_ services: Services, ledger: RouteLedger = RouteLedger(
     TeamController(teams: s.teams).addRoutes(to: gates)
     addReviewRoutes(to: gates, share: Gate(group: router.group("s"), prefix: "s", name: "share link", ledger: ledger), services: s)
     addGatewayRoutes(to: router, services: s, ledger: ledger)
+    WebhookEndpointController(endpoints: s.webhookEndpoints, deliveries: s.webhookDeliveries).addRoutes(to: gates)
     return router
 }
 

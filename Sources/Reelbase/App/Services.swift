@@ -54,6 +54,13 @@ public struct Services: Sendable {
     let reviews: ReviewRepository
     /// Links for clients without an account (`/s/{token}`); tokens signed from the secret key.
     let shareLinks: ShareLinkRepository
+    /// Signed webhooks out: endpoints, the outbox every event enters (inside its own
+    /// transaction), the delivery log, and what the `deliver_webhook` job sends with.
+    let webhookEndpoints: WebhookEndpointRepository
+    let webhookDeliveries: WebhookDeliveryRepository
+    let webhookOutbox: WebhookOutbox
+    let webhookSender: WebhookSender
+    let webhookSlots: EndpointSlots
     /// Settles Segmind `submit_unknown` jobs from the provider's request history (the
     /// `resolve_submit_unknown` sweep). The history URL is the operator's, never a team's.
     let submitUnknown: SubmitUnknownResolver
@@ -69,7 +76,10 @@ public struct Services: Sendable {
         try self.init(config: config, logger: logger, http: sharedHTTP, urlFetcher: urlFetcher, clock: SystemClock())
     }
 
-    init(config: AppConfig, logger: Logger, http sharedHTTP: HTTPClient?, urlFetcher: SafeURLFetcher?, clock: any WallClock) throws {
+    /// - resolver: how webhook endpoint host names resolve (tests answer by hand to show a name
+    ///   that moves to a private address is refused at delivery).
+    init(config: AppConfig, logger: Logger, http sharedHTTP: HTTPClient?, urlFetcher: SafeURLFetcher?, clock: any WallClock,
+         resolver: any HostResolver = SystemHostResolver()) throws {
         self.config = config
         self.logger = logger
         self.clock = clock
@@ -105,7 +115,13 @@ public struct Services: Sendable {
         promptLabels = PromptLabelRepository(db: db, audit: audit, logger: logger)
         assets = AssetRepository(db: db, audit: audit, logger: logger)
         seeds = SeedRepository(db: db, audit: audit, logger: logger)
-        generations = GenerationRepository(db: db, audit: audit, logger: logger, clock: clock)
+        let webhookGuard = OutboundGuard(policy: config.webhookHosts, resolver: resolver)
+        webhookOutbox = WebhookOutbox(jobs: jobs, logger: logger)
+        webhookEndpoints = WebhookEndpointRepository(db: db, audit: audit, secrets: secrets, guardian: webhookGuard, clock: clock, logger: logger)
+        webhookDeliveries = WebhookDeliveryRepository(db: db, audit: audit, jobs: jobs, schedule: WebhookRetrySchedule(), logger: logger)
+        webhookSender = WebhookSender(guardian: webhookGuard, timeout: config.webhooks.timeout)
+        webhookSlots = EndpointSlots(limit: config.webhooks.endpointConcurrency)
+        generations = GenerationRepository(db: db, audit: audit, outbox: webhookOutbox, logger: logger, clock: clock)
         storyboards = StoryboardRepository(db: db, audit: audit, events: StoryboardEvents(logger: logger), logger: logger)
         cuts = CutRepository(db: db, audit: audit, jobs: jobs, logger: logger)
         reviews = ReviewRepository(db: db, audit: audit, logger: logger)

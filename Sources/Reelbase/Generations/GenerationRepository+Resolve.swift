@@ -26,7 +26,7 @@ extension GenerationRepository {
                 RETURNING id
                 """, logger: logger)
             guard try await moved.decode(UUID.self).firstElement() != nil else { return .notResolvable(state) }
-            let ledger = SpendLedger(logger: logger)
+            let ledger = SpendLedger(logger: logger, outbox: outbox)
             var details: [String: JSONValue] = ["billed": .bool(billed), "note": .string(note)]
             if billed {
                 let charge = SpendLedger.Charge(reported: nil, estimate: estimate)

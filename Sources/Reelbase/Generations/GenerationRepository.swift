@@ -8,6 +8,8 @@ import ReelbaseCore
 struct GenerationRepository: Sendable {
     let db: PostgresClient
     let audit: AuditRepository
+    /// `budget.threshold` webhooks when a person's resolve books spend.
+    let outbox: WebhookOutbox
     let logger: Logger
     /// "Now" for a key's budget period and rate window.
     var clock: any WallClock = SystemClock()

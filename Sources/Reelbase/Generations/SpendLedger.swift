@@ -6,6 +6,9 @@ import PostgresNIO
 /// (with a ledger row) when the provider billed. Always inside the caller's transaction.
 struct SpendLedger: Sendable {
     let logger: Logger
+    /// Where `budget.threshold` events go when a booking crosses 80 % or 100 % of a budget
+    /// (nil: paths that only release money, which never cross one).
+    var outbox: WebhookOutbox? = nil
 
     /// Gives the reserved estimate back to the team's and the campaign's budgets.
     func release(generation: UUID, on conn: PostgresConnection) async throws {
@@ -77,6 +80,8 @@ struct SpendLedger: Sendable {
             FROM g, booked WHERE generations.id = g.id
             RETURNING generations.id
             """, logger: logger)
-        return try await rows.decode(UUID.self).firstElement() != nil
+        guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
+        try await outbox?.budgetCrossings(generation: generation, booked: charge.amount, on: conn)
+        return true
     }
 }

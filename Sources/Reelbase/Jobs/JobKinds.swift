@@ -15,6 +15,8 @@ extension JobRegistry {
         registry.register(RenderCut(cuts: services.cuts, store: services.blobs, video: services.video, posters: services.posters,
                                     maxVideoBytes: services.config.maxVideoBytes))
         registry.register(ResolveSubmitUnknown(resolver: services.submitUnknown, settle: TimeInterval(services.config.submitUnknownSettleSeconds)))
+        registry.register(DeliverWebhook(deliveries: services.webhookDeliveries, secrets: services.secrets,
+                                         sender: services.webhookSender, slots: services.webhookSlots))
         return registry
     }
 }

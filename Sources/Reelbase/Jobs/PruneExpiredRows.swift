@@ -18,6 +18,9 @@ struct PruneExpiredRows: JobHandler {
     /// `GET /events` resumes from this log; a client away longer is told it missed some (EventController).
     static let eventRetention: TimeInterval = 7 * 24 * 3600
 
+    /// Webhook events and their delivery logs, once none of their deliveries is still pending.
+    static let webhookEventRetention: TimeInterval = 30 * 24 * 3600
+
     let db: PostgresClient
     let logger: Logger
 
@@ -46,9 +49,14 @@ struct PruneExpiredRows: JobHandler {
             """)
         // Rate-limit windows of the share routes are one minute long (ShareRateLimiter).
         let hits = try await delete("DELETE FROM share_link_hits WHERE window_start < \(now.addingTimeInterval(-3600)) RETURNING 1")
+        let webhookEvents = try await delete("""
+            DELETE FROM webhook_events ev WHERE created_at < \(now.addingTimeInterval(-Self.webhookEventRetention))
+              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.state = \(WebhookDeliveryState.pending))
+            RETURNING 1
+            """)
         context.logger.info("pruned expired rows", metadata: [
             "sessions": "\(sessions)", "idempotency_keys": "\(keys)", "sign_in_throttle": "\(failures)", "jobs": "\(jobs)",
-            "incomplete_blobs": "\(blobs)", "generation_events": "\(events)", "share_link_hits": "\(hits)",
+            "incomplete_blobs": "\(blobs)", "generation_events": "\(events)", "webhook_events": "\(webhookEvents)", "share_link_hits": "\(hits)",
         ])
     }
 

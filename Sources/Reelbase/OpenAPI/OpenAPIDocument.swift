@@ -75,6 +75,7 @@ public enum OpenAPIDocument {
             + StoryboardOperations.all + PosterOperations.all + CutOperations.all + EventOperations.all + SpendOperations.all + AlertOperations.all + TeamOperations.all
             + ReviewOperations.all + SharingOperations.all
             + GatewayOperations.all
+            + WebhookOperations.all
     }
 
     public static func build(version: String = ReelbaseVersion.current) -> JSONValue {

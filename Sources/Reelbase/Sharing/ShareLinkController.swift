@@ -56,13 +56,6 @@ struct ShareLinkController {
     }
 }
 
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}
-
 extension AppConfig {
     /// `REELBASE_PUBLIC_URL` without its trailing slash, for absolute links.
     var publicBase: String? {

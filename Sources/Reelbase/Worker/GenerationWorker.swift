@@ -48,7 +48,7 @@ public struct GenerationWorker: Service {
     private func rescueLoop() async {
         while !Task.isCancelled {
             do {
-                let (unknown, freed) = try await queue.rescue(audit: runner.outcomes.audit)
+                let (unknown, freed) = try await queue.rescue(audit: runner.outcomes.audit, webhooks: runner.outcomes.webhooks)
                 if unknown > 0 || freed > 0 {
                     logger.notice("rescued expired leases", metadata: ["submit_unknown": "\(unknown)", "freed": "\(freed)"])
                 }

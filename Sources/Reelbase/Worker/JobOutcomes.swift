@@ -11,8 +11,10 @@ struct JobOutcomes: Sendable {
     let credits: CreditRepository
     /// Follow-up work enqueued with a success (the poster frame).
     let jobs: JobQueue
+    /// Webhook events of each outcome, written in the outcome's own transaction.
+    let webhooks: WebhookOutbox
     let logger: Logger
-    var ledger: SpendLedger { SpendLedger(logger: logger) }
+    var ledger: SpendLedger { SpendLedger(logger: logger, outbox: webhooks) }
 
     /// The provider took the job: poll from `firstPoll` on.
     func accepted(_ job: ClaimedJob, requestID: String, firstPoll: Date) async throws -> Bool {
@@ -66,10 +68,11 @@ struct JobOutcomes: Sendable {
                     error_kind = \(kind), error_message = \(message), provider_status = \(status), cost_usd = 0, cost_is_estimate = false,
                     finished_at = now(), \(GenerationSQL.clearLease), updated_at = now()
                 WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.inFlight())
-                RETURNING id
+                RETURNING state
                 """, logger: logger)
-            guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
+            guard let state = try await rows.decode(GenerationState.self).firstElement() else { return false }
             try await ledger.release(generation: job.id, on: conn)
+            if state == .failed { try await webhooks.emit(.generationFailed, eventData(job, state: .failed, error: .init(kind: kind, message: message)), team: job.teamID, on: conn) }
             return true
         }
     }
@@ -83,7 +86,10 @@ struct JobOutcomes: Sendable {
                 WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.stateIn(.submitting, .cancelRequested))
                 RETURNING id
                 """, logger: logger)
-            return try await rows.decode(UUID.self).firstElement() != nil
+            guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
+            try await webhooks.emit(.generationSubmitUnknown, eventData(job, state: .submitUnknown, error: .init(kind: error.kind.code, message: error.message)),
+                                    team: job.teamID, on: conn)
+            return true
         }
     }
 
@@ -115,9 +121,9 @@ struct JobOutcomes: Sendable {
                     provider_seed = \(seed.map(Int64.init)), credits_after = \(observation?.remaining), error_kind = NULL, error_message = NULL,
                     finished_at = now(), \(GenerationSQL.clearLease), updated_at = now()
                 WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.inFlight())
-                RETURNING id
+                RETURNING state
                 """, logger: logger)
-            guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
+            guard let state = try await rows.decode(GenerationState.self).firstElement() else { return false }
             try await ledger.settle(generation: job.id, charge: charge, on: conn)
             if charge.flag != nil, let reported = cost {
                 try await raiseAlert(team: job.teamID, accountKey: job.accountKey, kind: "cost_out_of_range", message:
@@ -125,8 +131,19 @@ struct JobOutcomes: Sendable {
             }
             if let observation { try await credits.record(observation, team: job.teamID, account: job.accountID, generation: job.id, on: conn) }
             try await jobs.enqueue(ExtractPoster.self, .init(team: job.teamID, generation: job.id, video: video.id), team: job.teamID, on: conn)
+            let stored = GenerationEventData.Video(sha256: video.sha256.hex, size: video.size, content_type: video.contentType,
+                                                   url: "/api/v1/generations/\(job.id.uuidString.lowercased())/video")
+            if state == .succeeded {
+                try await webhooks.emit(.generationSucceeded, eventData(job, state: state, cost: charge.amount, video: stored), team: job.teamID, on: conn)
+            }
             return true
         }
+    }
+
+    private func eventData(_ job: ClaimedJob, state: GenerationState, cost: Decimal? = nil, video: GenerationEventData.Video? = nil,
+                           error: GenerationEventData.Failure? = nil) -> GenerationEventData {
+        GenerationEventData(generation_id: job.id, state: state.rawValue, provider: job.provider, model_id: job.modelID,
+                            cost_usd: cost, video: video, error: error)
     }
 
     private func finish(_ job: ClaimedJob, event: String, details: [String: JSONValue],
@@ -210,6 +227,7 @@ struct JobOutcomes: Sendable {
             RETURNING id
             """, logger: logger)
         guard let id = try await rows.decode(UUID.self).firstElement() else { return }
+        try await webhooks.emit(.alertRaised, AlertRaisedData(alert_id: id, kind: kind, account_key: accountKey, message: message), team: team, on: conn)
         try await audit.append(AuditEvent("alert.raised", target: "alert", id: id.uuidString.lowercased(),
                                           details: ["kind": .string(kind), "account_key": .string(accountKey), "message": .string(message)]),
                                team: team, actor: .system, on: conn)

@@ -122,7 +122,8 @@ struct WorkQueue: Sendable {
 
     /// Moves expired `submitting` leases to `submit_unknown` (the POST may have been billed)
     /// and frees expired polling leases. One replica at a time; every move is audited (system).
-    func rescue(audit: AuditRepository) async throws -> (unknown: Int, freed: Int) {
+    /// `webhooks`: where `generation.submit_unknown` goes for a job moved there.
+    func rescue(audit: AuditRepository, webhooks: WebhookOutbox? = nil) async throws -> (unknown: Int, freed: Int) {
         try await db.transaction(logger: logger) { conn in
             let locked = try await conn.query("SELECT pg_try_advisory_xact_lock(\(Self.rescueLockKey))", logger: logger)
             guard try await locked.decode(Bool.self).firstElement() == true else { return (0, 0) }
@@ -155,10 +156,11 @@ struct WorkQueue: Sendable {
                                                   details: ["reason": "the worker stopped before sending it; nothing was billed"]),
                                        team: team, actor: .system, on: conn)
             }
-            for (id, team, _) in unknown {
+            for (id, team, state) in unknown {
                 try await audit.append(AuditEvent("generation.submit_unknown", target: "generation", id: id.uuidString,
                                                   details: ["reason": "the worker stopped while submitting; the provider may have billed it"]),
                                        team: team, actor: .system, on: conn)
+                if let webhooks, state == .submitUnknown { try await emitUnknown(id, team: team, webhooks: webhooks, on: conn) }
             }
             for (id, team, _) in freed {
                 try await audit.append(AuditEvent("generation.lease_freed", target: "generation", id: id.uuidString,
@@ -167,6 +169,14 @@ struct WorkQueue: Sendable {
             }
             return (unknown.count, freed.count)
         }
+    }
+
+    private func emitUnknown(_ id: UUID, team: UUID, webhooks: WebhookOutbox, on conn: PostgresConnection) async throws {
+        let rows = try await conn.query("SELECT provider, model_id, error_message FROM generations WHERE id = \(id)", logger: logger)
+        guard let (provider, model, message) = try await rows.decode((String, String, String?).self).firstElement() else { return }
+        try await webhooks.emit(.generationSubmitUnknown, GenerationEventData(
+            generation_id: id, state: GenerationState.submitUnknown.rawValue, provider: provider, model_id: model, cost_usd: nil, video: nil,
+            error: .init(kind: "ambiguous", message: message ?? "")), team: team, on: conn)
     }
 
     /// A job whose POST may still be on its way (no provider request id yet).

@@ -7,7 +7,7 @@ func workerServices(_ s: Services) -> [any Service] {
     let queue = WorkQueue(db: s.db, settings: settings, logger: s.logger)
     let runner = JobRunner(
         queue: queue,
-        outcomes: JobOutcomes(db: s.db, audit: s.audit, credits: s.credits, jobs: s.jobs, logger: s.logger),
+        outcomes: JobOutcomes(db: s.db, audit: s.audit, credits: s.credits, jobs: s.jobs, webhooks: s.webhookOutbox, logger: s.logger),
         accounts: s.providerAccounts,
         clients: s.clients,
         inputs: JobInputs(db: s.db, store: s.blobs, catalog: s.catalog, logger: s.logger),

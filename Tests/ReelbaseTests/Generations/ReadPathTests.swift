@@ -92,6 +92,7 @@ import Testing
     @Test func filtersStillAnswerWhatTheyDocument() async throws {
         try await Self.seeded { db, f in
             let repo = GenerationRepository(db: db, audit: AuditRepository(db: db, secrets: SecretBox(key: Data(count: 32)), logger: TestEnv.logger),
+                                            outbox: WebhookOutbox(jobs: JobQueue(db: db, settings: .init(), clock: SystemClock(), logger: TestEnv.logger), logger: TestEnv.logger),
                                             logger: TestEnv.logger)
             var filter = GenerationRepository.Filter()
             filter.campaign = f.campaign

@@ -17,8 +17,9 @@ import Testing
             let (job, accepted, succeeded, row) = try await h.sql { db, _ in
                 let queue = WorkQueue(db: db, settings: h.config.worker, logger: logger)
                 let audit = AuditRepository(db: db, secrets: SecretBox(key: h.config.secretKey), logger: logger)
+                let jobs = JobQueue(db: db, settings: h.config.jobs, clock: SystemClock(), logger: logger)
                 let outcomes = JobOutcomes(db: db, audit: audit, credits: CreditRepository(db: db, logger: logger),
-                                           jobs: JobQueue(db: db, settings: h.config.jobs, clock: SystemClock(), logger: logger), logger: logger)
+                                           jobs: jobs, webhooks: WebhookOutbox(jobs: jobs, logger: logger), logger: logger)
                 let job = try #require(try await queue.claimSubmission())
                 // Another worker takes over (its own claim after our lease lapsed).
                 try await db.query("UPDATE generations SET lease_token = gen_random_uuid() WHERE id = \(job.id)", logger: logger)

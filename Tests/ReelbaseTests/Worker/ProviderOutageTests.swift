@@ -66,7 +66,7 @@ import Testing
         try await JobTestBed.run { bed in
             let team = try await TestEnv.makeTeam("Outage", config: bed.services.config)
             let s = bed.services
-            let outcomes = JobOutcomes(db: s.db, audit: s.audit, credits: s.credits, jobs: s.jobs, logger: TestEnv.logger)
+            let outcomes = JobOutcomes(db: s.db, audit: s.audit, credits: s.credits, jobs: s.jobs, webhooks: s.webhookOutbox, logger: TestEnv.logger)
             let backoff = UnreachableBackoff(base: 2, cap: 60)
             let account = "segmind:outage-\(UUID())"
             var now = Date()

@@ -1,0 +1,7 @@
+/// `Optional.map` for an async transform (e.g. a repository call on an optional id).
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
