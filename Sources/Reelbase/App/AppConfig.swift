@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ReelbaseCore
 
 /// Everything the service reads from the environment, validated once at start.
 public struct AppConfig: Sendable {
@@ -55,6 +56,9 @@ public struct AppConfig: Sendable {
     /// (`REELBASE_SUBMIT_UNKNOWN_SETTLE_SECONDS`), by a sweep every `submitUnknownSweepEvery`.
     public var submitUnknownSettleSeconds: Int
     public var submitUnknownSweepEvery: Duration = .seconds(30)
+    /// What one team may spend per UTC month on the instance default accounts
+    /// (`REELBASE_DEFAULT_ACCOUNT_TEAM_BUDGET_USD`); nil is no cap. No team owner can lift it.
+    public var defaultAccountTeamBudgetUSD: Decimal?
     /// No real provider key: run the built-in simulator and say so on every page.
     public var demoMode: Bool
 
@@ -191,7 +195,13 @@ public struct AppConfig: Sendable {
             problems.append("REELBASE_METRICS_TOKEN must be at least 16 ASCII characters without spaces")
         }
 
-        let config = AppConfig(
+        var defaultAccountBudget: Decimal?
+        if let raw = env["REELBASE_DEFAULT_ACCOUNT_TEAM_BUDGET_USD"], !raw.isEmpty {
+            if let value = Money.parse(raw), value >= 0, Money.problem(with: value) == nil { defaultAccountBudget = value }
+            else { problems.append("REELBASE_DEFAULT_ACCOUNT_TEAM_BUDGET_USD=\(raw) must be a USD amount such as 50 or 12.50") }
+        }
+
+        var config = AppConfig(
             databaseURL: databaseURL,
             host: string("REELBASE_HOST", default: "127.0.0.1"),
             port: int("REELBASE_PORT", default: 8080, range: 0...65535),
@@ -224,6 +234,7 @@ public struct AppConfig: Sendable {
             submitUnknownSettleSeconds: int("REELBASE_SUBMIT_UNKNOWN_SETTLE_SECONDS", default: 60, range: 0...86_400),
             demoMode: demoRaw == "on" || (demoRaw == "auto" && segmind == nil && aiml == nil)
         )
+        config.defaultAccountTeamBudgetUSD = defaultAccountBudget
         if !problems.isEmpty { throw Invalid(problems: problems) }
         return config
     }

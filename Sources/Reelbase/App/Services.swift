@@ -49,6 +49,8 @@ public struct Services: Sendable {
     /// Settles Segmind `submit_unknown` jobs from the provider's request history (the
     /// `resolve_submit_unknown` sweep). The history URL is the operator's, never a team's.
     let submitUnknown: SubmitUnknownResolver
+    /// Reconciliation runs: the ledger against the provider's request history.
+    let reconciliations: ReconciliationRepository
 
     /// The pool and the HTTP client: they start before and stop after everything that uses them.
     public let lifecycle: [any Service]
@@ -96,10 +98,11 @@ public struct Services: Sendable {
         promptLabels = PromptLabelRepository(db: db, audit: audit, logger: logger)
         assets = AssetRepository(db: db, audit: audit, logger: logger)
         seeds = SeedRepository(db: db, audit: audit, logger: logger)
-        generations = GenerationRepository(db: db, audit: audit, logger: logger)
+        generations = GenerationRepository(db: db, audit: audit, logger: logger, defaultAccountBudget: config.defaultAccountTeamBudgetUSD)
         submitUnknown = SubmitUnknownResolver(
             db: db, audit: audit, accounts: providerAccounts, catalog: catalog, http: http, historyURL: config.segmindHistoryURL,
             options: clients.options, policy: MatchPolicy(config: config), logger: logger)
+        reconciliations = ReconciliationRepository(db: db, audit: audit, alerts: alerts, jobs: jobs, catalog: catalog, logger: logger)
     }
 }
 

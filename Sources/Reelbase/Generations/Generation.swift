@@ -47,6 +47,8 @@ public struct Generation: Codable, Sendable, ResponseEncodable {
     public var transitions: [Transition]?
     /// `/api/v1/generations/{id}/poster` once a poster frame was extracted.
     public var poster_url: String? = nil
+    /// `provider: "auto"` only: the providers weighed, the one chosen and why, and any move.
+    public var routing: JSONValue? = nil
 
     public struct Video: Codable, Sendable {
         public let url: String

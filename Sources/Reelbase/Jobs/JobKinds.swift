@@ -11,6 +11,9 @@ extension JobRegistry {
         registry.register(PruneExpiredRows(db: services.db, logger: services.logger))
         registry.register(ExtractPoster(posters: services.posters))
         registry.register(ResolveSubmitUnknown(resolver: services.submitUnknown, settle: TimeInterval(services.config.submitUnknownSettleSeconds)))
+        registry.register(ReconcileAccount(runs: services.reconciliations, accounts: services.providerAccounts,
+                                           historyClient: services.submitUnknown.historyClient))
+        registry.register(ScheduleReconciliations(runs: services.reconciliations, historyLag: TimeInterval(services.config.segmindHistoryLagSeconds)))
         return registry
     }
 }
@@ -20,6 +23,7 @@ extension PeriodicJob {
         [
             PeriodicJob(PruneExpiredRows.self, every: .seconds(600), payload: .init()),
             PeriodicJob(ResolveSubmitUnknown.self, every: config.submitUnknownSweepEvery, payload: .init()),
+            PeriodicJob(ScheduleReconciliations.self, every: .seconds(3600), payload: .init()),
         ]
     }
 }

@@ -71,6 +71,7 @@ public enum OpenAPIDocument {
     public static var operations: [APIOperation] {
         HealthOperations.all + FoundationOperations.all + ProviderOperations.all + LibraryOperations.all + GenerationOperations.all
             + PosterOperations.all + EventOperations.all + SpendOperations.all + AlertOperations.all + TeamOperations.all
+            + ReconciliationOperations.all
     }
 
     public static func build(version: String = ReelbaseVersion.current) -> JSONValue {
