@@ -171,10 +171,11 @@ def library(url, key, shade=10):
     spare_member = api(url, "/api/v1/members", key, "POST", {"email": f"spare-{shade}@example.com", "role": "viewer"})
     generation = api(url, "/api/v1/generations", key, "POST", {"model": "veo-3.1-fast", "prompt": "a red kite over a grey sea", "duration": 4,
                                                                "seed": 42, "campaign_id": campaign["id"]})
+    reconciliation = api(url, "/api/v1/reconciliations", key, "POST", {"account": account["id"]})["runs"][0]
     return {"CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
             "SPARE_ASSET": spare_asset["id"], "SEED": seed["id"], "SPARE_SEED": spare_seed["id"], "GENERATION": generation["id"],
             "ACCOUNT": account["id"], "SPARE_ACCOUNT": spare_account["id"], "SPARE_KEY": spare_key["api_key"]["id"],
-            "MEMBER": member["member"]["user_id"], "SPARE_MEMBER": spare_member["member"]["user_id"],
+            "MEMBER": member["member"]["user_id"], "SPARE_MEMBER": spare_member["member"]["user_id"], "RECONCILIATION": reconciliation["id"],
             "secrets": [spare_key["key"], f"library-key-{shade}-123456", f"spare-key-{shade}-123456"]}
 
 

@@ -26,7 +26,8 @@ struct ReconciliationController {
         var queued: [ReconciliationRun] = []
         for account in accounts {
             guard let id = try await runs.queue(team: teamID, account: account, window: window, trigger: "request"),
-                  let run = try await runs.get(team: teamID, id: id) else { continue }
+                  var run = try await runs.get(team: teamID, id: id) else { continue }
+            run.lines = nil
             queued.append(run)
         }
         return try GenerationController.json(ReconciliationsQueued(runs: queued), status: .accepted)
