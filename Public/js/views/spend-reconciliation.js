@@ -38,6 +38,5 @@ function runView(run) {
     el("thead", {}, el("tr", {}, ...["What", "Request", "Generation", "Booked", "Provider charged", "At"].map((h) => el("th", {}, h)))),
     el("tbody", {}, ...mismatches.map((l) => el("tr", { class: "bad" }, el("td", {}, KIND[l.kind] || l.kind), el("td", {}, l.request_id || "—"),
       el("td", {}, l.generation_id ? el("a", { href: link("takes", l.generation_id) }, l.generation_id.slice(0, 8)) : "—"),
-      el("td", {}, l.ledger_usd === undefined || l.ledger_usd === null ? "—" : usd(l.ledger_usd)),
-      el("td", {}, l.provider_usd === undefined || l.provider_usd === null ? "—" : usd(l.provider_usd)), el("td", {}, when(l.requested_at)))))));
+      el("td", {}, usd(l.ledger_usd)), el("td", {}, usd(l.provider_usd)), el("td", {}, when(l.requested_at)))))));
 }
