@@ -37,6 +37,7 @@ extension JobOutcomes {
                 RETURNING id
                 """, logger: logger)
             guard try await moved.decode(UUID.self).firstElement() != nil else { return false }
+            try await ledger.rereserve(generation: job.id, amount: estimate, on: conn)
             try await audit.append(AuditEvent("generation.rerouted", target: "generation", id: job.id.uuidString, details: [
                 "from": .string(routing.moves.last!.from), "to": .string(next.provider), "reason": .string(reason),
                 "estimated_cost_usd": .string("\(estimate)"),
