@@ -46,3 +46,7 @@ CREATE INDEX reconciliation_lines_run_idx ON reconciliation_lines (run_id, id);
 
 -- provider "auto": the candidates weighed, the one chosen, and every move to another provider.
 ALTER TABLE generations ADD COLUMN routing jsonb;
+
+-- Fair claims: each team's queue on an account, in claim order (Worker/WorkQueue.swift).
+CREATE INDEX generations_fair_claim_idx ON generations (account_key, team_id, next_attempt_at, created_at)
+    WHERE state = 'queued';

@@ -61,16 +61,29 @@ struct WorkQueue: Sendable {
             let locked = try await conn.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(account), 1919252067))", logger: logger)
             guard try await locked.decode(Bool.self).firstElement() == true else { return [] }
             return try await jobs(conn.query("""
-                WITH busy AS (
+                WITH RECURSIVE busy AS (
                     SELECT count(*) AS n FROM generations WHERE account_key = \(account) AND \(GenerationSQL.inFlight())
                 ), team_busy AS (
                     SELECT team_id, count(*) AS n FROM generations WHERE account_key = \(account) AND \(GenerationSQL.inFlight()) GROUP BY team_id
+                ), waiting AS (
+                    -- The teams with queued work here, one index probe each (a loose index scan).
+                    (SELECT team_id FROM generations WHERE account_key = \(account) AND state = \(GenerationState.queued) ORDER BY team_id LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT g.team_id FROM generations g
+                            WHERE g.account_key = \(account) AND g.state = \(GenerationState.queued) AND g.team_id > w.team_id
+                            ORDER BY g.team_id LIMIT 1)
+                    FROM waiting w WHERE w.team_id IS NOT NULL
                 ), due AS (
-                    SELECT g.id, g.next_attempt_at, g.created_at,
-                           coalesce(t.n, 0) + row_number() OVER (PARTITION BY g.team_id ORDER BY g.next_attempt_at, g.created_at) AS turn
-                    FROM generations g LEFT JOIN team_busy t ON t.team_id = g.team_id
-                    WHERE g.account_key = \(account) AND g.state = \(GenerationState.queued) AND g.next_attempt_at <= now()
-                      AND NOT EXISTS (SELECT 1 FROM provider_pauses p WHERE p.account_key = g.account_key AND p.paused_until > now())
+                    SELECT q.id, q.next_attempt_at, q.created_at, coalesce(t.n, 0) + q.rank AS turn
+                    FROM waiting w
+                    CROSS JOIN LATERAL (
+                        SELECT g.id, g.next_attempt_at, g.created_at, row_number() OVER (ORDER BY g.next_attempt_at, g.created_at) AS rank
+                        FROM generations g
+                        WHERE g.account_key = \(account) AND g.team_id = w.team_id AND g.state = \(GenerationState.queued) AND g.next_attempt_at <= now()
+                        ORDER BY g.next_attempt_at, g.created_at LIMIT \(limit)
+                    ) q
+                    LEFT JOIN team_busy t ON t.team_id = w.team_id
+                    WHERE NOT EXISTS (SELECT 1 FROM provider_pauses p WHERE p.account_key = \(account) AND p.paused_until > now())
                 ), candidate AS (
                     SELECT g.id FROM generations g
                     WHERE g.id IN (SELECT id FROM due ORDER BY turn, next_attempt_at, created_at LIMIT \(limit))
