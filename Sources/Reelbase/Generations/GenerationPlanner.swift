@@ -41,7 +41,8 @@ struct GenerationPlanner: Sendable {
         let provider = (input.provider ?? "segmind").lowercased()
         let routed = provider == ProviderRouting.auto
         let modelID = input.model.contains("/") ? input.model : "\(provider)/\(input.model)"
-        let candidates = routed ? catalog.models.filter { $0.id.split(separator: "/").last.map(String.init) == input.model } : catalog.model(id: modelID).map { [$0] } ?? []
+        let shortName = input.model.split(separator: "/").last.map(String.init) ?? input.model
+        let candidates = routed ? catalog.models.filter { $0.id.hasSuffix("/" + shortName) } : catalog.model(id: modelID).map { [$0] } ?? []
         guard let model = candidates.first else {
             if routed {
                 throw AppError.validation("Unknown model.", details: ["model": .string("no provider serves \(input.model): name a model such as veo-3.1-lite")])

@@ -62,6 +62,12 @@ import Testing
             try await h.wait(second, for: ["succeeded"])
             #expect(try await read(h, second).provider == "segmind")
             #expect(try await read(h, second).routing?.chosen == "segmind")
+            // A model only one provider serves goes there; a model nobody serves is a 422.
+            let only = try await h.generate(#"{"model": "veo-3.1-fast", "provider": "auto", "prompt": "a kite", "duration": 4}"#)
+            #expect(try await read(h, only).routing?.reason == "the only provider serving this model")
+            let unknown = try await h.client.call("/api/v1/generations", .post, key: h.team.api_key,
+                                                  json: #"{"model": "veo-9", "provider": "auto", "prompt": "a kite"}"#)
+            #expect(unknown.status == .unprocessableContent && unknown.text.contains("no provider serves veo-9"))
             // Naming a provider still means that provider: no routing is recorded.
             let named = try await h.generate(#"{"model": "veo-3.1-lite", "provider": "aimlapi", "prompt": "a kite", "duration": 4}"#)
             #expect(try await read(h, named).routing == nil)
