@@ -19,7 +19,7 @@ struct PlannedGeneration: Sendable {
     /// `provider: "auto"`: the providers weighed and why this one.
     var routing: Routing? = nil
 
-    var accountKey: String { credentials.accountID.map { $0.uuidString.lowercased() } ?? "default:\(credentials.provider.rawValue)" }
+    var accountKey: String { ProviderCredentials.accountKey(credentials) }
 }
 
 /// Turns a request into a `PlannedGeneration`, reporting every problem at once (422).
