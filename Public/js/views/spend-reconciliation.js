@@ -29,7 +29,8 @@ export function reconciliationSection() {
 function runView(run) {
   const t = run.totals;
   const mismatches = run.lines.filter((l) => l.kind !== "matched");
-  const head = el("p", { class: "run-summary" }, `Account ${run.account_key.slice(0, 8)} · ${when(run.from)} to ${when(run.to)} · ${run.state}`
+  const account = run.account_id ? `Account ${run.account_id.slice(0, 8)}` : "The instance's shared Segmind account (your takes only)";
+  const head = el("p", { class: "run-summary" }, `${account} · ${when(run.from)} to ${when(run.to)} · ${run.state}`
     + (run.state === "succeeded" ? ` · ${t.matched} matched, ${t.cost_mismatch + t.not_booked + t.unknown_to_provider} not · booked ${usd(t.ledger_usd)}, provider ${usd(t.provider_usd)}` : "")
     + (run.error ? ` · ${run.error}` : ""));
   if (run.state !== "succeeded") return el("div", { class: "card" }, head);

@@ -60,7 +60,7 @@ public func buildRouter(_ services: Services, ledger: RouteLedger = RouteLedger(
     addGenerationRoutes(to: gates, services: s)
     SpendController(spend: s.spend).addRoutes(to: gates)
     AlertController(alerts: s.alerts).addRoutes(to: gates)
-    ReconciliationController(runs: s.reconciliations, clock: s.clock).addRoutes(to: gates)
+    ReconciliationController(runs: s.reconciliations, clock: s.clock, defaultAccount: s.config.defaultSegmind != nil).addRoutes(to: gates)
     TeamController(teams: s.teams).addRoutes(to: gates)
     return router
 }

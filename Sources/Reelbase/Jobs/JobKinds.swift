@@ -13,7 +13,8 @@ extension JobRegistry {
         registry.register(ResolveSubmitUnknown(resolver: services.submitUnknown, settle: TimeInterval(services.config.submitUnknownSettleSeconds)))
         registry.register(ReconcileAccount(runs: services.reconciliations, accounts: services.providerAccounts,
                                            historyClient: services.submitUnknown.historyClient))
-        registry.register(ScheduleReconciliations(runs: services.reconciliations, historyLag: TimeInterval(services.config.segmindHistoryLagSeconds)))
+        registry.register(ScheduleReconciliations(runs: services.reconciliations, historyLag: TimeInterval(services.config.segmindHistoryLagSeconds),
+                                                  defaultAccount: services.config.defaultSegmind != nil))
         return registry
     }
 }

@@ -10,8 +10,12 @@ public struct BookedRequest: Sendable, Equatable {
     public var amount: Decimal
     public var sentBody: SentRequestBody?
     public var at: Date?
+    /// Whose booking it is (the default account's ledger holds every team's).
+    public var teamID: UUID?
 
-    public init(generationID: UUID, requestID: String?, model: String, amount: Decimal, sentBody: SentRequestBody? = nil, at: Date? = nil) {
+    public init(generationID: UUID, requestID: String?, model: String, amount: Decimal, sentBody: SentRequestBody? = nil, at: Date? = nil,
+                teamID: UUID? = nil) {
+        self.teamID = teamID
         self.generationID = generationID
         self.requestID = requestID
         self.model = model

@@ -34,9 +34,9 @@ struct ReconcileAccount: JobHandler {
     }
 
     private func reconcile(_ run: ReconciliationRepository.Pending) async throws -> [ReconciliationLine] {
-        guard let credentials = try await accounts.credentials(team: run.teamID, provider: .segmind, accountID: run.accountID, includeRemoved: true) else {
-            throw ReconciliationError(message: "the provider account is gone")
-        }
+        let found = try await run.accountID == nil ? accounts.defaultCredentials(provider: .segmind)
+            : accounts.credentials(team: run.teamID, provider: .segmind, accountID: run.accountID, includeRemoved: true)
+        guard let credentials = found else { throw ReconciliationError(message: "the provider account is gone") }
         let client = historyClient(credentials.endpoint.apiKey)
         var history = try await client.requests(from: run.window.start, to: run.window.end)
         let ledger = try await runs.ledger(run, requestIDs: history.map(\.requestID))
@@ -48,7 +48,12 @@ struct ReconcileAccount: JobHandler {
         }
         let booked = Set(ledger.compactMap(\.requestID))
         let owned = try await runs.ownedUnbooked(accountKey: run.accountKey, ids: history.map(\.requestID).filter { !booked.contains($0) })
-        return LedgerPairing.pair(ledger: ledger, history: history, ownedUnbooked: owned)
+        let lines = LedgerPairing.pair(ledger: ledger, history: history, ownedUnbooked: owned)
+        guard run.accountID == nil else { return lines }
+        // The shared account: a team sees its own generations only. A request nobody booked
+        // cannot be told to be any team's, so it stays out of every team's run.
+        let mine = Set(ledger.filter { $0.teamID == run.teamID }.map(\.generationID))
+        return lines.filter { $0.generationID.map(mine.contains) ?? false }
     }
 }
 
@@ -68,12 +73,16 @@ struct ScheduleReconciliations: JobHandler {
     let runs: ReconciliationRepository
     /// How late a request may appear in the history (`REELBASE_SEGMIND_HISTORY_LAG_SECONDS`).
     let historyLag: TimeInterval
+    /// The instance has a default Segmind account: each team that used it that day gets a run.
+    var defaultAccount = false
 
     func run(_ payload: Payload, context: JobContext) async throws {
         let day = Self.previousDay(before: context.now)
         var queued = 0
-        for (team, account) in try await runs.everySegmindAccount() {
-            let key = "account:\(account.uuidString.lowercased()):\(Self.dayText(day.start))"
+        let defaultUsers = defaultAccount ? try await runs.defaultAccountUsers(window: day).map { (team: $0, account: UUID?.none) } : []
+        for (team, account) in try await runs.everySegmindAccount().map({ (team: $0.team, account: Optional($0.account)) }) + defaultUsers {
+            let name = account?.uuidString.lowercased() ?? "\(ReconciliationRepository.defaultAccountKey):\(team.uuidString.lowercased())"
+            let key = "account:\(name):\(Self.dayText(day.start))"
             do {
                 _ = try await runs.queue(team: team, account: account, window: day, trigger: "schedule", dedupeKey: key,
                                          runAt: max(context.now, day.end.addingTimeInterval(historyLag)))

@@ -6,6 +6,8 @@ import Hummingbird
 struct ReconciliationController {
     let runs: ReconciliationRepository
     let clock: any WallClock
+    /// The instance has a default Segmind account (reconciled for the teams that used it).
+    var defaultAccount = false
 
     func addRoutes(to gates: Gates) {
         gates.owner.post("reconciliations", use: request)
@@ -18,7 +20,8 @@ struct ReconciliationController {
         let teamID = context.identity.teamID
         let body = try await request.decode(as: ReconciliationRequest.self, context: context)
         let window = try body.window(now: clock.now())
-        let accounts = try await runs.segmindAccounts(team: teamID, only: body.account)
+        var accounts: [UUID?] = try await runs.segmindAccounts(team: teamID, only: body.account)
+        if body.account == nil, defaultAccount, try await !runs.defaultAccountUsers(team: teamID).isEmpty { accounts.append(nil) }
         if accounts.isEmpty {
             if body.account != nil { throw AppError.notFound("provider account") }
             throw AppError.validation("Nothing to reconcile.", details: ["account": "the team has no Segmind account of its own"])

@@ -16,12 +16,16 @@ struct ReconciliationRepository: Sendable {
     /// The alert kind a run with any mismatch raises (one open per account).
     static let alertKind = "reconciliation_mismatch"
 
+    /// The instance default Segmind account, shared by every team.
+    static let defaultAccountKey = "default:segmind"
+
     /// What the job needs to run one reconciliation.
     struct Pending: Sendable {
         let id: UUID
         let teamID: UUID
         let accountKey: String
-        let accountID: UUID
+        /// nil: the instance default account (its history mixes every team's requests).
+        let accountID: UUID?
         let window: DateInterval
     }
 
@@ -35,6 +39,16 @@ struct ReconciliationRepository: Sendable {
             """, logger: logger).decode(UUID.self).reduce(into: []) { $0.append($1) }
     }
 
+    /// Teams that booked work on the instance default Segmind account in `window` (or, without
+    /// one, ever).
+    func defaultAccountUsers(team: UUID? = nil, window: DateInterval? = nil) async throws -> [UUID] {
+        try await db.query("""
+            SELECT DISTINCT team_id FROM spend_ledger
+            WHERE account_key = \(Self.defaultAccountKey) AND (\(team)::uuid IS NULL OR team_id = \(team))
+              AND (\(window?.start)::timestamptz IS NULL OR (created_at >= \(window?.start) AND created_at < \(window?.end)))
+            """, logger: logger).decode(UUID.self).reduce(into: []) { $0.append($1) }
+    }
+
     /// Every team's Segmind account, for the daily schedule.
     func everySegmindAccount() async throws -> [(team: UUID, account: UUID)] {
         try await db.query("""
@@ -44,12 +58,13 @@ struct ReconciliationRepository: Sendable {
 
     /// Creates a queued run and its `reconcile_account` job in one transaction. With a
     /// `dedupeKey` (the daily schedule) nothing is created when that key was already used.
-    func queue(team: UUID, account: UUID, window: DateInterval, trigger: String, dedupeKey: String? = nil, runAt: Date? = nil) async throws -> UUID? {
+    func queue(team: UUID, account: UUID?, window: DateInterval, trigger: String, dedupeKey: String? = nil, runAt: Date? = nil) async throws -> UUID? {
         let id = UUID()
+        let accountKey = account?.uuidString.lowercased() ?? Self.defaultAccountKey
         return try await db.transaction(logger: logger) { conn -> UUID? in
             try await conn.query("""
                 INSERT INTO reconciliation_runs (id, team_id, account_key, account_id, window_start, window_end, trigger)
-                VALUES (\(id), \(team), \(account.uuidString.lowercased()), \(account), \(window.start), \(window.end), \(trigger))
+                VALUES (\(id), \(team), \(accountKey), \(account), \(window.start), \(window.end), \(trigger))
                 """, logger: logger)
             guard try await jobs.enqueue(ReconcileAccount.self, .init(run: id), team: team, runAt: runAt, dedupeKey: dedupeKey, on: conn) != nil else {
                 throw AlreadyScheduled()
@@ -65,31 +80,32 @@ struct ReconciliationRepository: Sendable {
     func start(_ id: UUID) async throws -> Pending? {
         let rows = try await db.query("""
             UPDATE reconciliation_runs SET state = 'running', error = NULL
-            WHERE id = \(id) AND state IN ('queued', 'running', 'failed') AND account_id IS NOT NULL
+            WHERE id = \(id) AND state IN ('queued', 'running', 'failed')
             RETURNING team_id, account_key, account_id, window_start, window_end
             """, logger: logger)
-        guard let r = try await rows.decode((UUID, String, UUID, Date, Date).self).firstElement() else { return nil }
+        guard let r = try await rows.decode((UUID, String, UUID?, Date, Date).self).firstElement() else { return nil }
         return Pending(id: id, teamID: r.0, accountKey: r.1, accountID: r.2, window: DateInterval(start: r.3, end: r.4))
     }
 
     /// The ledger side: every generation of this team booked on the account whose POST left in
     /// the window, plus any booked one among `requestIDs` (a request near the window's edge).
+    /// On the shared default account, every team's: its history has them all.
     func ledger(_ run: Pending, requestIDs: [String]) async throws -> [BookedRequest] {
         let rows = try await db.query("""
             SELECT g.id, g.provider_request_id, g.model_id, l.amount_usd, g.sent_request_body::text,
-                   coalesce(g.post_started_at, g.submitted_at, l.created_at)
+                   coalesce(g.post_started_at, g.submitted_at, l.created_at), l.team_id
             FROM spend_ledger l JOIN generations g ON g.id = l.generation_id
-            WHERE l.team_id = \(run.teamID) AND l.account_key = \(run.accountKey)
+            WHERE (l.team_id = \(run.teamID) OR \(run.accountID == nil)) AND l.account_key = \(run.accountKey)
               AND ((coalesce(g.post_started_at, g.submitted_at, l.created_at) >= \(run.window.start)
                     AND coalesce(g.post_started_at, g.submitted_at, l.created_at) < \(run.window.end))
                    OR g.provider_request_id = ANY(\(requestIDs)))
             ORDER BY 6
             """, logger: logger)
         var booked: [BookedRequest] = []
-        for try await (id, requestID, modelID, amount, body, at) in rows.decode((UUID, String?, String, Decimal, String?, Date).self) {
+        for try await (id, requestID, modelID, amount, body, at, team) in rows.decode((UUID, String?, String, Decimal, String?, Date, UUID).self) {
             booked.append(BookedRequest(
                 generationID: id, requestID: requestID, model: catalog.model(id: modelID)?.providerModelID ?? modelID, amount: amount,
-                sentBody: body.flatMap { SentRequestBody(sentJSON: Data($0.utf8)) }, at: at))
+                sentBody: body.flatMap { SentRequestBody(sentJSON: Data($0.utf8)) }, at: at, teamID: team))
         }
         return booked
     }

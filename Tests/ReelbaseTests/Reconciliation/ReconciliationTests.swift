@@ -51,11 +51,11 @@ import Testing
         return entry.requestID
     }
 
-    func waitForRun(_ h: PipelineHarness, _ id: UUID) async throws -> ReconciliationRun {
+    func waitForRun(_ h: PipelineHarness, _ id: UUID, key: String? = nil) async throws -> ReconciliationRun {
         let deadline = ContinuousClock.now + .seconds(30)
         var run: ReconciliationRun?
         while ContinuousClock.now < deadline {
-            run = try await h.client.call("/api/v1/reconciliations/\(id)", key: h.team.api_key).decodedAs(ReconciliationRun.self)
+            run = try await h.client.call("/api/v1/reconciliations/\(id)", key: key ?? h.team.api_key).decodedAs(ReconciliationRun.self)
             if let state = run?.state, ["succeeded", "failed"].contains(state) { break }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -149,6 +149,52 @@ struct ListPage<Item: Decodable>: Decodable {
 }
 
 extension ReconciliationTests {
+    /// The instance default account is shared: each team's run pairs the whole history with
+    /// every team's bookings, and shows the team its own takes only.
+    @Test func onTheSharedDefaultAccountATeamSeesItsOwnTakesOnly() async throws {
+        let probe = try await ProviderSimulator.start(SimulatorConfig())
+        let port = probe.port
+        await probe.shutdown()
+        var options = Self.options
+        options.simulator = SimulatorConfig(port: port, latencySeconds: 0.3, retentionSeconds: 3600)
+        let configure = options.configure
+        options.configure = { config in
+            configure(&config)
+            config.defaultSegmind = AppConfig.DefaultAccount(apiKey: Self.apiKey, baseURL: "http://127.0.0.1:\(port)", mode: "async")
+        }
+        try await PipelineHarness.run(options) { h in
+            #expect(try await h.client.call("/api/v1/provider-accounts/\(h.accountID)", .delete, key: h.team.api_key).status == .noContent)
+            let other = try await TestEnv.makeTeam("Neighbours", config: h.config)
+            let mine = try await h.generate()
+            let theirs = try await h.client.call("/api/v1/generations", .post, key: other.api_key,
+                                                 json: #"{"model": "veo-3.1-fast", "prompt": "their kite", "duration": 4}"#).json()["id"] as? String
+            try await h.wait(mine, for: ["succeeded"])
+            let theirID = try #require(theirs)
+            _ = try await outside(h, cost: "0.25")
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline,
+                  try await h.client.call("/api/v1/generations/\(theirID)", key: other.api_key).json()["status"] as? String != "succeeded" {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let queued = try await h.client.call("/api/v1/reconciliations", .post, key: h.team.api_key, json: "{}")
+            #expect(queued.status == .accepted, "\(queued.text)")
+            let runs = try queued.decodedAs(ReconciliationsQueued.self).runs
+            #expect(runs.count == 1, "the removed team account is not reconciled; the shared one is")
+            let shared = try #require(runs.first { $0.account_id == nil })
+            #expect(shared.account_key == ReconciliationRepository.defaultAccountKey)
+            let run = try await waitForRun(h, shared.id)
+            #expect(run.state == "succeeded", "\(run.error ?? "")")
+            #expect(run.totals.matched == 1 && run.totals.mismatches == 0, "\(run.totals)")
+            #expect(run.lines?.map { $0.generation_id?.uuidString.lowercased() } == [mine.lowercased()],
+                    "neither the neighbours' take nor the request made outside is shown to this team")
+            // The neighbours have a run of their own, with their take.
+            let theirRun = try await h.client.call("/api/v1/reconciliations", .post, key: other.api_key, json: "{}")
+                .decodedAs(ReconciliationsQueued.self).runs
+            let done = try await waitForRun(h, try #require(theirRun.first?.id), key: other.api_key)
+            #expect(done.lines?.map { $0.generation_id?.uuidString.lowercased() } == [theirID.lowercased()])
+        }
+    }
+
     /// `schedule_reconciliations` run twice in one day (two replicas, or the hourly period):
     /// one run per account for yesterday, never two.
     func theScheduleQueuesYesterdayOncePerAccount(_ h: PipelineHarness) async throws {
