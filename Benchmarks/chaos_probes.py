@@ -7,7 +7,7 @@ from harness import *
 # Which of team A's objects an id route acts on, by the path segment after /api/v1/.
 RESOURCE = {"campaigns": "CAMPAIGN", "prompts": "PROMPT", "prompt-versions": "PROMPT_VERSION", "assets": "ASSET", "seeds": "SEED",
             "generations": "GENERATION", "provider-accounts": "ACCOUNT", "api-keys": "SPARE_KEY", "alerts": "ALERT",
-            "members": "MEMBER", "storyboards": "STORYBOARD", "webhook-endpoints": "WEBHOOK"}
+            "members": "MEMBER", "storyboards": "STORYBOARD", "webhook-endpoints": "WEBHOOK", "reconciliations": "RECONCILIATION"}
 # Query filters that take an id, and the object of A's to try them with.
 FILTERS = {"campaign_id": "CAMPAIGN", "prompt_id": "PROMPT", "prompt_version_id": "PROMPT_VERSION", "asset_id": "ASSET",
            "seed_id": "SEED", "account_id": "ACCOUNT"}

@@ -183,12 +183,13 @@ def library(url, key, shade=10):
     hook = {"url": "http://127.0.0.1:9/reelbase-hooks", "events": ["budget.threshold"]}
     webhook = api(url, "/api/v1/webhook-endpoints", key, "POST", hook)
     spare_webhook = api(url, "/api/v1/webhook-endpoints", key, "POST", hook)
+    reconciliation = api(url, "/api/v1/reconciliations", key, "POST", {"account": account["id"]})["runs"][0]
     return {"STORYBOARD": storyboard["id"], "SPARE_STORYBOARD": spare_storyboard["id"], "SHOT": shot["id"], "SPARE_SHOT": spare_shot["id"],
             "GATEWAY_REQUEST": gateway["request_id"], "CAMPAIGN": campaign["id"], "PROMPT": prompt["id"], "PROMPT_VERSION": prompt["latest"]["id"], "ASSET": asset["id"],
             "SPARE_ASSET": spare_asset["id"], "SEED": seed["id"], "SPARE_SEED": spare_seed["id"], "GENERATION": generation["id"],
             "ACCOUNT": account["id"], "SPARE_ACCOUNT": spare_account["id"], "SPARE_KEY": spare_key["api_key"]["id"],
             "MEMBER": member["member"]["user_id"], "SPARE_MEMBER": spare_member["member"]["user_id"],
-            "WEBHOOK": webhook["endpoint"]["id"], "SPARE_WEBHOOK": spare_webhook["endpoint"]["id"],
+            "WEBHOOK": webhook["endpoint"]["id"], "RECONCILIATION": reconciliation["id"], "SPARE_WEBHOOK": spare_webhook["endpoint"]["id"],
             "secrets": [spare_key["key"], f"library-key-{shade}-123456", f"spare-key-{shade}-123456", webhook["secret"], spare_webhook["secret"]]}
 
 

@@ -202,12 +202,24 @@ def rerun(r):
 
 
 def spend(r):
+    if os.environ.get("E2E_PSQL"):
+        # A finished reconciliation as the daily job would store it: one request billed outside Reelbase.
+        team = json.load(open(os.environ["E2E_TEAM_JSON"]))["team_id"]
+        run = sql("INSERT INTO reconciliation_runs (team_id, account_key, window_start, window_end, state, trigger, matched, not_booked, "
+                  f"ledger_usd, provider_usd, finished_at) VALUES ('{team}', 'e2e-account', now() - interval '1 day', now(), 'succeeded', "
+                  "'schedule', 2, 1, 0.8, 1.05, now()) RETURNING id").split()[0]
+        sql("INSERT INTO reconciliation_lines (run_id, team_id, kind, request_id, provider_usd, provider_status, requested_at) "
+            f"VALUES ('{run}', '{team}', 'not_booked', 'e2e-outside-request', 0.25, 'COMPLETED', now())")
     r.go("#spend")
     total = r.wait(lambda d: (t := d.find_element(By.ID, "spend-total").text) != "…" and t, message="total")
     r.check("the spend page shows the cost", re.search(r"Total \$(\d+\.\d\d)", total) and float(re.search(r"Total \$(\d+\.\d\d)", total).group(1)) > 0, total)
     r.wait(lambda d: r.css("#chart-day svg rect.bar"), message="chart")
     r.check("it draws spend per day stacked by model", len(r.css("#chart-day svg rect.bar")) >= 1)
     r.check("the CSV link points at the report", "format=csv" in r.driver.find_element(By.ID, "spend-csv").get_attribute("href"))
+    if os.environ.get("E2E_PSQL"):
+        books = r.wait(lambda d: (t := d.find_element(By.ID, "reconciliation").text) and "e2e-outside-request" in t and t, message="reconciliation")
+        r.check("the spend page shows the last reconciliation and its mismatch", "billed by the provider, not booked" in books
+                and "2 matched" in books and "$0.25" in books, books)
     shot(r, "spend")
 
 

@@ -4,6 +4,7 @@ import { api, isOwner, listAll } from "../lib/api.js";
 import { el, field, fillSelect, empty, into, toast } from "../lib/dom.js";
 import { usd } from "../lib/format.js";
 import { stackedColumns, bars, lines } from "../lib/charts.js";
+import { reconciliationSection } from "./spend-reconciliation.js";
 
 const isoDay = (date) => date.toISOString().slice(0, 10);
 const money = (v) => "$" + Number(v).toFixed(2);
@@ -23,12 +24,13 @@ export async function render(root) {
   const [byDay, byCampaign, byPerson, credit, table, drift] = Array.from({ length: 6 }, () => el("div"));
   byDay.id = "chart-day";
   credit.id = "credit-chart";
+  const books = reconciliationSection();
   root.replaceChildren(el("h1", {}, "Spend"), money4, isOwner() ? budget : null, form, total,
     el("h2", { class: "section" }, "Per day, by model"), byDay,
     el("div", { class: "columns" }, el("section", {}, el("h2", { class: "section" }, "Per campaign"), byCampaign), el("section", {}, el("h2", { class: "section" }, "Per person"), byPerson)),
     el("h2", { class: "section" }, "Totals"), table,
     el("h2", { class: "section" }, "Credit balance per account"), credit,
-    el("h2", { class: "section" }, "Drift: booked costs against the fall of the reported balance"), drift);
+    el("h2", { class: "section" }, "Drift: booked costs against the fall of the reported balance"), drift, books.section);
 
   const range = () => {
     const until = new Date(form.until.value + "T00:00:00Z");
@@ -94,5 +96,5 @@ export async function render(root) {
     const value = budget.budget_usd.value;
     try { await api("/team", { method: "PATCH", body: { budget_usd: value === "" ? null : value } }); await loadTeam(); toast("Team budget saved."); } catch (err) { toast(err.message, "bad"); }
   });
-  await Promise.all([loadTeam(), load(), into(credit, loadCredits)]);
+  await Promise.all([loadTeam(), load(), into(credit, loadCredits), books.load()]);
 }

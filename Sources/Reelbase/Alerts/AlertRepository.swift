@@ -80,6 +80,20 @@ public struct AlertRepository: Sendable {
         }
     }
 
+    /// Opens an alert (one open per team, account and kind: a later one updates its message),
+    /// audited when it is new. Inside the caller's transaction.
+    func raise(team: UUID, accountKey: String, kind: String, message: String, on conn: PostgresConnection) async throws {
+        let rows = try await conn.query("""
+            INSERT INTO alerts (team_id, account_key, kind, message) VALUES (\(team), \(accountKey), \(kind), \(message))
+            ON CONFLICT (team_id, account_key, kind) WHERE resolved_at IS NULL DO UPDATE SET message = excluded.message
+            RETURNING id, xmax = 0
+            """, logger: logger)
+        guard let (id, inserted) = try await rows.decode((UUID, Bool).self).firstElement(), inserted else { return }
+        try await audit.append(AuditEvent("alert.raised", target: "alert", id: id.uuidString.lowercased(),
+                                          details: ["kind": .string(kind), "account_key": .string(accountKey), "message": .string(message)]),
+                               team: team, actor: .system, on: conn)
+    }
+
     func get(team: UUID, id: UUID) async throws -> Alert? {
         let rows = try await db.query("""
             SELECT a.id, a.account_key, a.kind, a.message, a.created_at, a.resolved_at,

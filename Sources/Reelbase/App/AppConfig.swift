@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ReelbaseCore
 
 /// Everything the service reads from the environment, validated once at start.
 public struct AppConfig: Sendable {
@@ -61,6 +62,9 @@ public struct AppConfig: Sendable {
     /// How long `POST /v1/{slug}` (the gateway's synchronous call) waits for the video
     /// (`REELBASE_GATEWAY_MAX_WAIT_SECONDS`); after that it answers 504 with where to follow it.
     public var gatewayMaxWaitSeconds = 600
+    /// What one team may spend per UTC month on the instance default accounts
+    /// (`REELBASE_DEFAULT_ACCOUNT_TEAM_BUDGET_USD`); nil is no cap. No team owner can lift it.
+    public var defaultAccountTeamBudgetUSD: Decimal?
     /// No real provider key: run the built-in simulator and say so on every page.
     public var demoMode: Bool
 
@@ -215,6 +219,12 @@ public struct AppConfig: Sendable {
             problems.append("REELBASE_METRICS_TOKEN must be at least 16 ASCII characters without spaces")
         }
 
+        var defaultAccountBudget: Decimal?
+        if let raw = env["REELBASE_DEFAULT_ACCOUNT_TEAM_BUDGET_USD"], !raw.isEmpty {
+            if let value = Money.parse(raw), value >= 0, Money.problem(with: value) == nil { defaultAccountBudget = value }
+            else { problems.append("REELBASE_DEFAULT_ACCOUNT_TEAM_BUDGET_USD=\(raw) must be a USD amount such as 50 or 12.50") }
+        }
+
         var config = AppConfig(
             databaseURL: databaseURL,
             host: string("REELBASE_HOST", default: "127.0.0.1"),
@@ -250,6 +260,7 @@ public struct AppConfig: Sendable {
             demoMode: demoRaw == "on" || (demoRaw == "auto" && segmind == nil && aiml == nil)
         )
         config.gatewayMaxWaitSeconds = int("REELBASE_GATEWAY_MAX_WAIT_SECONDS", default: 600, range: 1...3600)
+        config.defaultAccountTeamBudgetUSD = defaultAccountBudget
         if !problems.isEmpty { throw Invalid(problems: problems) }
         return config
     }

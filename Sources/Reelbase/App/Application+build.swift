@@ -61,6 +61,7 @@ public func buildRouter(_ services: Services, ledger: RouteLedger = RouteLedger(
     addStoryboardRoutes(to: gates, services: s)
     SpendController(spend: s.spend).addRoutes(to: gates)
     AlertController(alerts: s.alerts).addRoutes(to: gates)
+    ReconciliationController(runs: s.reconciliations, clock: s.clock, defaultAccount: s.config.defaultSegmind != nil).addRoutes(to: gates)
     TeamController(teams: s.teams).addRoutes(to: gates)
     addReviewRoutes(to: gates, share: Gate(group: router.group("s"), prefix: "s", name: "share link", ledger: ledger), services: s)
     addGatewayRoutes(to: router, services: s, ledger: ledger)

@@ -64,6 +64,8 @@ public struct Services: Sendable {
     /// Settles Segmind `submit_unknown` jobs from the provider's request history (the
     /// `resolve_submit_unknown` sweep). The history URL is the operator's, never a team's.
     let submitUnknown: SubmitUnknownResolver
+    /// Reconciliation runs: the ledger against the provider's request history.
+    let reconciliations: ReconciliationRepository
 
     /// The pool and the HTTP client: they start before and stop after everything that uses them.
     public let lifecycle: [any Service]
@@ -121,7 +123,8 @@ public struct Services: Sendable {
         webhookDeliveries = WebhookDeliveryRepository(db: db, audit: audit, jobs: jobs, schedule: WebhookRetrySchedule(), logger: logger)
         webhookSender = WebhookSender(guardian: webhookGuard, timeout: config.webhooks.timeout)
         webhookSlots = EndpointSlots(limit: config.webhooks.endpointConcurrency)
-        generations = GenerationRepository(db: db, audit: audit, outbox: webhookOutbox, logger: logger, clock: clock)
+        generations = GenerationRepository(db: db, audit: audit, outbox: webhookOutbox, logger: logger, clock: clock,
+                                          defaultAccountBudget: config.defaultAccountTeamBudgetUSD)
         storyboards = StoryboardRepository(db: db, audit: audit, events: StoryboardEvents(logger: logger), logger: logger)
         cuts = CutRepository(db: db, audit: audit, jobs: jobs, logger: logger)
         reviews = ReviewRepository(db: db, audit: audit, logger: logger)
@@ -129,6 +132,7 @@ public struct Services: Sendable {
         submitUnknown = SubmitUnknownResolver(
             db: db, audit: audit, accounts: providerAccounts, catalog: catalog, http: http, historyURL: config.segmindHistoryURL,
             options: clients.options, policy: MatchPolicy(config: config), logger: logger)
+        reconciliations = ReconciliationRepository(db: db, audit: audit, alerts: alerts, jobs: jobs, catalog: catalog, logger: logger)
     }
 }
 

@@ -51,6 +51,8 @@ public struct Generation: Codable, Sendable, ResponseEncodable {
     public var source: String? = nil
     /// The API key that asked for it, when one did.
     public var api_key_id: UUID? = nil
+    /// `provider: "auto"` only: the providers weighed, the one chosen and why, and any move.
+    public var routing: JSONValue? = nil
 
     public struct Video: Codable, Sendable {
         public let url: String

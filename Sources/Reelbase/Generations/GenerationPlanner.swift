@@ -16,8 +16,10 @@ struct PlannedGeneration: Sendable {
     let assets: [(UUID, String)]
     let campaignID: UUID?
     let estimate: Decimal
+    /// `provider: "auto"`: the providers weighed and why this one.
+    var routing: Routing? = nil
 
-    var accountKey: String { credentials.accountID.map { $0.uuidString.lowercased() } ?? "default:\(credentials.provider.rawValue)" }
+    var accountKey: String { ProviderCredentials.accountKey(credentials) }
 }
 
 /// Turns a request into a `PlannedGeneration`, reporting every problem at once (422).
@@ -37,11 +39,17 @@ struct GenerationPlanner: Sendable {
         guard sized.isEmpty else { throw AppError.validation("The generation request is not valid.", details: sized) }
         var problems: [String: JSONValue] = [:]
         let provider = (input.provider ?? "segmind").lowercased()
+        let routed = provider == ProviderRouting.auto
         let modelID = input.model.contains("/") ? input.model : "\(provider)/\(input.model)"
-        guard let model = catalog.model(id: modelID) else {
+        let shortName = input.model.split(separator: "/").last.map(String.init) ?? input.model
+        let candidates = routed ? catalog.models.filter { $0.id.hasSuffix("/" + shortName) } : catalog.model(id: modelID).map { [$0] } ?? []
+        guard let model = candidates.first else {
+            if routed {
+                throw AppError.validation("Unknown model.", details: ["model": .string("no provider serves \(input.model): name a model such as veo-3.1-lite")])
+            }
             let names = catalog.models.filter { $0.provider.rawValue == provider }.map(\.providerModelID)
             throw AppError.validation("Unknown model.", details: ["model": .string(names.isEmpty
-                ? "provider \(provider) is not one of segmind, aimlapi"
+                ? "provider \(provider) is not one of segmind, aimlapi, auto"
                 : "\(input.model) is not a \(provider) model: use \(names.joined(separator: ", "))")])
         }
 
@@ -79,26 +87,11 @@ struct GenerationPlanner: Sendable {
         }
         if text.count > PromptInput.maxTextCharacters { problems["prompt"] = .string("must be at most \(PromptInput.maxTextCharacters) characters") }
 
-        // Parameters: the model's defaults, then the version's, then the request's.
-        var params = model.defaults
-        if case .number(let value)? = versionParams["duration"] { params.duration = Int(value) }
-        if case .string(let value)? = versionParams["resolution"] { params.resolution = value }
-        if case .string(let value)? = versionParams["aspect_ratio"] { params.aspectRatio = value }
-        if case .bool(let value)? = versionParams["generate_audio"] { params.generateAudio = value }
-        if let value = input.duration { params.duration = value }
-        if let value = input.resolution { params.resolution = value.lowercased() }
-        if let value = input.aspect_ratio { params.aspectRatio = value }
-        if let value = input.generate_audio { params.generateAudio = value }
-        if let value = input.fps { params.fps = value }
-        if let value = input.person_generation { params.personGeneration = value }
-        params.negativePrompt = negative
-
         var seed = input.seed
         if let seedID = input.seed_id {
             if input.seed != nil { problems["seed_id"] = "give either `seed` or `seed_id`, not both" }
             if let stored = try await lookups.value("seed \(seedID)", { try await seeds.find(team: team, id: seedID) }) { seed = stored.value } else { problems["seed_id"] = "no such seed" }
         }
-        if let value = seed { params.seed = Int(value) }
 
         var links: [(UUID, String)] = []
         func asset(_ id: UUID?, role: String, field: String) async throws {
@@ -110,18 +103,48 @@ struct GenerationPlanner: Sendable {
         for (index, id) in (input.reference_asset_ids ?? []).enumerated() {
             try await asset(id, role: "reference", field: "reference_asset_ids.\(index)")
         }
-        params.hasFirstFrame = input.first_frame_asset_id != nil
-        params.hasLastFrame = input.last_frame_asset_id != nil
-        params.referenceImageCount = input.reference_asset_ids?.count ?? 0
 
         if let campaign = input.campaign_id {
             let found = try await lookups.value("campaign \(campaign)") { try await campaigns.find(team: team, id: campaign) }
             if found == nil { problems["campaign_id"] = "no such campaign" } else if found?.archived_at != nil { problems["campaign_id"] = "the campaign is archived" }
         }
+        // Parameters: the model's defaults, then the version's, then the request's.
+        func parameters(for model: ModelSpec) -> GenerationParameters {
+            var params = model.defaults
+            if case .number(let value)? = versionParams["duration"] { params.duration = Int(value) }
+            if case .string(let value)? = versionParams["resolution"] { params.resolution = value }
+            if case .string(let value)? = versionParams["aspect_ratio"] { params.aspectRatio = value }
+            if case .bool(let value)? = versionParams["generate_audio"] { params.generateAudio = value }
+            if let value = input.duration { params.duration = value }
+            if let value = input.resolution { params.resolution = value.lowercased() }
+            if let value = input.aspect_ratio { params.aspectRatio = value }
+            if let value = input.generate_audio { params.generateAudio = value }
+            if let value = input.fps { params.fps = value }
+            if let value = input.person_generation { params.personGeneration = value }
+            params.negativePrompt = negative
+            if let value = seed { params.seed = Int(value) }
+            params.hasFirstFrame = input.first_frame_asset_id != nil
+            params.hasLastFrame = input.last_frame_asset_id != nil
+            params.referenceImageCount = input.reference_asset_ids?.count ?? 0
+            return params
+        }
+
+        if routed {
+            guard problems.isEmpty else { throw AppError.validation("The generation request is not valid.", details: problems) }
+            let options = try await routeOptions(candidates, parameters: parameters, team: team, lookups: lookups)
+            guard let (option, routing) = ProviderRouter.choose(options) else {
+                throw AppError.validation("No provider can take this generation.", details: Dictionary(uniqueKeysWithValues: options.map {
+                    ("provider.\($0.model.provider.rawValue)", JSONValue.string(ProviderRouter.describe($0)))
+                }))
+            }
+            return PlannedGeneration(input: input, model: option.model, credentials: option.credentials!, promptText: text, negativePrompt: negative,
+                                     promptID: input.prompt_id, promptVersionID: promptVersionID, params: option.params, seed: seed,
+                                     seedID: input.seed_id, assets: links, campaignID: input.campaign_id, estimate: option.estimate!, routing: routing)
+        }
+        let params = parameters(for: model)
         for error in validate(model: model, params: params) { problems[error.field] = .string(error.message) }
 
-        let account = model.provider == .segmind ? ProviderAccount.segmind : .aimlapi
-        let credentials = try await lookups.value("credentials \(account)") { try await accounts.credentials(team: team, provider: account) }
+        let credentials = try await lookups.value("credentials \(model.provider)") { try await accounts.credentials(team: team, provider: account(model)) }
         if credentials == nil { problems["provider"] = .string("no \(model.provider.rawValue) account: an owner adds one under provider accounts") }
         guard problems.isEmpty, let credentials else {
             throw AppError.validation("The generation request is not valid.", details: problems)
@@ -134,4 +157,30 @@ struct GenerationPlanner: Sendable {
                                  promptID: input.prompt_id, promptVersionID: promptVersionID, params: params, seed: seed,
                                  seedID: input.seed_id, assets: links, campaignID: input.campaign_id, estimate: estimate)
     }
+
+    func account(_ model: ModelSpec) -> ProviderAccount { model.provider == .segmind ? .segmind : .aimlapi }
+
+    /// Each provider serving the model: its parameters, what it cannot take, its account (paused
+    /// or rate-limited accounts cannot take anything now) and its price.
+    private func routeOptions(_ models: [ModelSpec], parameters: (ModelSpec) -> GenerationParameters, team: UUID,
+                              lookups: PlanningLookups) async throws -> [RouteOption] {
+        let table = try await lookups.value("prices") { try await prices.table(team: team) }
+        var options: [RouteOption] = []
+        for model in models {
+            let params = parameters(model)
+            var problems = validate(model: model, params: params).map(\.message)
+            let credentials = try await lookups.value("credentials \(model.provider)") { try await accounts.credentials(team: team, provider: account(model)) }
+            if let credentials, let until = try await accounts.pausedUntil(accountKey: ProviderCredentials.accountKey(credentials)) {
+                problems.append("its account is paused until \(until == .distantFuture ? "a person acts" : until.iso8601WithFraction)")
+            }
+            options.append(RouteOption(model: model, params: params, credentials: credentials, problems: problems,
+                                       estimate: try? estimateCost(model: model, params: params, table: table)))
+        }
+        return options
+    }
+}
+
+/// The `provider` value that lets Reelbase choose.
+enum ProviderRouting {
+    static let auto = "auto"
 }

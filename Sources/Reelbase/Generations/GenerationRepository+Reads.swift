@@ -24,7 +24,7 @@ extension GenerationRepository {
                g.cost_is_estimate, g.credits_after, g.video_blob_id, g.video_sha256, g.video_size, g.video_content_type,
                g.error_kind, g.error_message, g.provider_status, g.created_by, g.created_at, g.submitted_at, g.finished_at,
                (extract(epoch FROM g.created_at) * 1000000)::int8, g.reported_cost_usd, g.cost_flag, g.poster_blob_id IS NOT NULL,
-               g.source, g.api_key_id
+               g.source, g.api_key_id, g.routing::text
         FROM generations g
         """
 
@@ -91,7 +91,7 @@ extension GenerationRepository {
         for try await row in rows {
             let c = try row.decode((UUID, GenerationState, String, String, UUID?, String, String?, UUID?, UUID?, String, Int64?, UUID?, Int64?, String?,
                                     Int, Decimal, Decimal?, Bool?, Decimal?, UUID?, String?, Int64?, String?, String?, String?, Int?,
-                                    UUID?, Date, Date?, Date?, Int64, Decimal?, String?, Bool, String, UUID?).self)
+                                    UUID?, Date, Date?, Date?, Int64, Decimal?, String?, Bool, String, UUID?, String?).self)
             let video = c.19.map { _ in Generation.Video(url: "/api/v1/generations/\(c.0.uuidString.lowercased())/video", sha256: c.20, size_bytes: c.21, content_type: c.22) }
             let error = c.23.map { Generation.ErrorInfo(kind: $0, message: c.24, provider_status: c.25) }
             var generation = Generation(id: c.0, status: c.1, provider: c.2, model: c.3, campaign_id: c.4,
@@ -102,6 +102,7 @@ extension GenerationRepository {
                                         error: error, created_by: c.26, created_at: c.27, submitted_at: c.28, finished_at: c.29)
             generation.source = c.34
             generation.api_key_id = c.35
+            generation.routing = c.36.map { JSONValue.parse($0) }
             if c.33 { generation.poster_url = "/api/v1/generations/\(c.0.uuidString.lowercased())/poster" }
             result.append((generation, ListCursor(micros: c.30, id: c.0)))
         }

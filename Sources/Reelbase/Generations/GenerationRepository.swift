@@ -13,6 +13,8 @@ struct GenerationRepository: Sendable {
     let logger: Logger
     /// "Now" for a key's budget period and rate window.
     var clock: any WallClock = SystemClock()
+    /// The per-team monthly cap on the instance default accounts (`REELBASE_DEFAULT_ACCOUNT_TEAM_BUDGET_USD`).
+    var defaultAccountBudget: Decimal? = nil
     static let notifyChannel = "reelbase_generations"
 
     struct Idempotency: Sendable {
@@ -55,6 +57,11 @@ struct GenerationRepository: Sendable {
     /// its budget, inside the caller's transaction (402 `budget_exceeded` when one is short).
     func reserve(_ plans: [PlannedGeneration], team: UUID, on conn: PostgresConnection) async throws {
         try await reserve(plans.reduce(Decimal(0)) { $0 + $1.estimate }, team: team, on: conn)
+        // The team row is locked now: concurrent enqueues of this team check the cap one at a time.
+        let onDefault = plans.filter { $0.credentials.accountID == nil }.reduce(Decimal(0)) { $0 + $1.estimate }
+        if onDefault > 0, let cap = defaultAccountBudget {
+            try await DefaultAccountShare(cap: cap, logger: logger).check(onDefault, team: team, on: conn)
+        }
         for (campaign, amount) in Dictionary(grouping: plans.filter { $0.campaignID != nil }, by: { $0.campaignID! })
             .mapValues({ $0.reduce(Decimal(0)) { $0 + $1.estimate } }) {
             try await reserve(amount, team: team, campaign: campaign, on: conn)
@@ -74,7 +81,7 @@ struct GenerationRepository: Sendable {
                 (\(id), \(team), \(plan.campaignID), \(createdBy), \(apiKeyID), \(plan.model.provider.rawValue), \(plan.model.id),
                  \(plan.accountKey), \(plan.credentials.accountID), \(plan.credentials.concurrencyLimit), \(plan.promptText),
                  \(plan.negativePrompt), \(plan.promptID), \(plan.promptVersionID), \(params)::jsonb, \(plan.seed), \(plan.seedID),
-                 \(plan.estimate), \(plan.estimate), \(source.rawValue), \(keyChargedAt))
+                 \(plan.estimate), \(plan.estimate), \(source.rawValue), \(keyChargedAt), \(plan.routing?.jsonText)::jsonb)
                 """)
             links += plan.assets.map { link -> SQLFragment in "(\(id), \(link.0), \(link.1))" }
             events.append(AuditEvent("generation.created", target: "generation", id: id.uuidString,
@@ -86,7 +93,7 @@ struct GenerationRepository: Sendable {
         try await conn.query("""
             INSERT INTO generations (id, team_id, campaign_id, created_by, api_key_id, provider, model_id, account_key, account_id,
                 concurrency_limit, prompt_text, negative_prompt, prompt_id, prompt_version_id, params, seed, seed_id,
-                estimated_cost_usd, reserved_usd, source, key_charged_at)
+                estimated_cost_usd, reserved_usd, source, key_charged_at, routing)
             VALUES \(list: rows)
             """, logger: logger)
         if !links.isEmpty {

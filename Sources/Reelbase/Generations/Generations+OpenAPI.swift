@@ -8,7 +8,7 @@ enum GenerationOperations {
     static let duration: JSONValue = ["type": "integer", "enum": .array(Set(catalog.flatMap(\.durations)).sorted().map { .number(Double($0)) })]
     static let aspectRatio = Schema.oneOf(Set(catalog.flatMap(\.aspectRatios)).sorted())
     static let input = Schema.object([
-        "provider": Schema.oneOf(["segmind", "aimlapi"]), "model": model, "prompt": Schema.string(max: 20_000),
+        "provider": Schema.oneOf(["segmind", "aimlapi", "auto"]), "model": model, "prompt": Schema.string(max: 20_000),
         "prompt_id": Schema.uuid, "version": Schema.integer(1...1_000_000), "label": Schema.string(max: 63), "variables": Schema.map(Schema.string),
         "duration": duration, "resolution": Schema.oneOf(["720p", "1080p"]), "aspect_ratio": aspectRatio,
         "generate_audio": Schema.boolean, "negative_prompt": Schema.string(max: 20_000), "fps": Schema.integer(1...120),
@@ -30,6 +30,7 @@ enum GenerationOperations {
         "cost_usd": Schema.nullable(Schema.usd), "cost_is_estimate": Schema.nullable(Schema.boolean), "credits_after": Schema.nullable(Schema.usd),
         "reported_cost_usd": Schema.nullable(Schema.usd), "cost_flag": Schema.nullable(Schema.oneOf(["out_of_range"])),
         "poster_url": Schema.nullable(Schema.string), "source": Schema.nullable(Schema.oneOf(["api", "gateway"])), "api_key_id": Schema.nullable(Schema.uuid),
+        "routing": Schema.nullable(RoutingOperations.routing),
         "video": Schema.nullable(Schema.record(["url": Schema.string, "sha256": Schema.nullable(Schema.string),
                                                 "size_bytes": Schema.nullable(Schema.integer), "content_type": Schema.nullable(Schema.string)])),
         "error": Schema.nullable(Schema.record(["kind": Schema.string, "message": Schema.nullable(Schema.string), "provider_status": Schema.nullable(Schema.integer)])),

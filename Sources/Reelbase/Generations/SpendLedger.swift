@@ -25,6 +25,22 @@ struct SpendLedger: Sendable {
             """, logger: logger)
     }
 
+    /// Changes a held reservation to `amount` in the team's and the campaign's budgets too (an
+    /// `auto` generation moved to a provider with another estimate). Nothing when none is held.
+    func rereserve(generation: UUID, amount: Decimal, on conn: PostgresConnection) async throws {
+        try await conn.query("""
+            WITH g AS (
+                SELECT id, team_id, campaign_id, reserved_usd FROM generations WHERE id = \(generation) AND reserved_usd > 0 FOR UPDATE
+            ), t AS (
+                UPDATE teams SET reserved_usd = greatest(teams.reserved_usd - g.reserved_usd + \(amount), 0) FROM g WHERE teams.id = g.team_id
+            ), c AS (
+                UPDATE campaigns SET reserved_usd = greatest(campaigns.reserved_usd - g.reserved_usd + \(amount), 0)
+                FROM g WHERE campaigns.team_id = g.team_id AND campaigns.id = g.campaign_id
+            )
+            UPDATE generations SET reserved_usd = \(amount) FROM g WHERE generations.id = g.id
+            """, logger: logger)
+    }
+
     /// What a finished generation costs the team. A provider-reported cost is booked when it is
     /// plausible, within [0, 10 x estimate]; outside that it is kept as reported but the estimate
     /// is booked, flagged `out_of_range` (an alert and the audit row say so): one bad header must

@@ -17,6 +17,10 @@ extension JobRegistry {
         registry.register(ResolveSubmitUnknown(resolver: services.submitUnknown, settle: TimeInterval(services.config.submitUnknownSettleSeconds)))
         registry.register(DeliverWebhook(deliveries: services.webhookDeliveries, secrets: services.secrets,
                                          sender: services.webhookSender, slots: services.webhookSlots))
+        registry.register(ReconcileAccount(runs: services.reconciliations, accounts: services.providerAccounts,
+                                           historyClient: services.submitUnknown.historyClient))
+        registry.register(ScheduleReconciliations(runs: services.reconciliations, historyLag: TimeInterval(services.config.segmindHistoryLagSeconds),
+                                                  defaultAccount: services.config.defaultSegmind != nil))
         return registry
     }
 }
@@ -27,6 +31,7 @@ extension PeriodicJob {
             PeriodicJob(PruneExpiredRows.self, every: .seconds(600), payload: .init()),
             PeriodicJob(ResolveSubmitUnknown.self, every: config.submitUnknownSweepEvery, payload: .init()),
             PeriodicJob(SweepRunningStoryboards.self, every: SweepRunningStoryboards.every, payload: .init()),
+            PeriodicJob(ScheduleReconciliations.self, every: .seconds(3600), payload: .init()),
         ]
     }
 }

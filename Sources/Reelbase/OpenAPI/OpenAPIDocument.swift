@@ -76,6 +76,7 @@ public enum OpenAPIDocument {
             + ReviewOperations.all + SharingOperations.all
             + GatewayOperations.all
             + WebhookOperations.all
+            + ReconciliationOperations.all
     }
 
     public static func build(version: String = ReelbaseVersion.current) -> JSONValue {

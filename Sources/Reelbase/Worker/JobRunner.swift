@@ -81,6 +81,7 @@ struct JobRunner: Sendable {
         case .rateLimited(let resetAt):
             let until = resetAt ?? Date().addingTimeInterval(60)
             try await outcomes.pause(accountKey: job.accountKey, until: until, reason: "rate limited until \(until)", team: job.teamID)
+            if try await outcomes.moveToAlternate(job, after: error) { return }
             _ = try await outcomes.requeue(job, at: until, countsAsAttempt: false, error: error)
         case .insufficientCredits, .auth:
             let kind = error.kind == .auth ? "auth" : "insufficient_credits"
@@ -88,12 +89,14 @@ struct JobRunner: Sendable {
             try await outcomes.alert(team: job.teamID, accountKey: job.accountKey, kind: kind, message: error.kind == .auth
                 ? "The \(job.provider) key was refused (\(error.message)). Generations are paused until an owner updates the key and resolves this alert."
                 : "The \(job.provider) account has too few credits (\(error.message)). Generations are paused until credits are added and this alert is resolved.")
+            if try await outcomes.moveToAlternate(job, after: error) { return }
             _ = try await outcomes.requeue(job, at: Date(), countsAsAttempt: false, error: error)
             logger.warning("provider account paused", metadata: ["account": "\(job.accountKey)", "reason": "\(kind)"])
         case .transient where error.unreachable:
             // The account is down, not the job wrong: pause the account and keep the attempt,
             // so an outage longer than the retry budget only delays the queue.
             let until = try await outcomes.pauseUnreachable(accountKey: job.accountKey, team: job.teamID, backoff: settings.unreachableBackoff)
+            if try await outcomes.moveToAlternate(job, after: error) { return }
             _ = try await outcomes.requeue(job, at: until, countsAsAttempt: false, error: error)
             logger.warning("provider unreachable; account paused", metadata: ["account": "\(job.accountKey)", "until": "\(until)"])
         case .transient:

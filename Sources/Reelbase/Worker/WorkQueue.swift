@@ -24,6 +24,11 @@ struct WorkQueue: Sendable {
     /// account's transaction-scoped lock (skipping accounts another claimer holds, as SKIP
     /// LOCKED skips rows), counts its in-flight jobs and takes only the free slots. Claiming is
     /// the only move into an in-flight state, so holding that lock while counting is enough.
+    ///
+    /// Fair between teams sharing an account (the instance default accounts): within an account,
+    /// a queued job's turn is its team's in-flight count there plus its place in its team's own
+    /// queue, and the lowest turns go first. A team with nothing running gets the next free slot
+    /// however long another team's batch is, so a single job waits at most one claim round.
     func claimSubmissions(limit: Int) async throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
         let accounts = try await db.query("""
@@ -56,16 +61,37 @@ struct WorkQueue: Sendable {
             let locked = try await conn.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(account), 1919252067))", logger: logger)
             guard try await locked.decode(Bool.self).firstElement() == true else { return [] }
             return try await jobs(conn.query("""
-                WITH busy AS (
+                WITH RECURSIVE busy AS (
                     SELECT count(*) AS n FROM generations WHERE account_key = \(account) AND \(GenerationSQL.inFlight())
+                ), team_busy AS (
+                    SELECT team_id, count(*) AS n FROM generations WHERE account_key = \(account) AND \(GenerationSQL.inFlight()) GROUP BY team_id
+                ), waiting AS (
+                    -- The teams with queued work here, one index probe each (a loose index scan).
+                    (SELECT team_id FROM generations WHERE account_key = \(account) AND state = \(GenerationState.queued) ORDER BY team_id LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT g.team_id FROM generations g
+                            WHERE g.account_key = \(account) AND g.state = \(GenerationState.queued) AND g.team_id > w.team_id
+                            ORDER BY g.team_id LIMIT 1)
+                    FROM waiting w WHERE w.team_id IS NOT NULL
+                ), due AS (
+                    SELECT q.id, q.next_attempt_at, q.created_at, coalesce(t.n, 0) + q.rank AS turn
+                    FROM waiting w
+                    CROSS JOIN LATERAL (
+                        SELECT g.id, g.next_attempt_at, g.created_at, row_number() OVER (ORDER BY g.next_attempt_at, g.created_at) AS rank
+                        FROM generations g
+                        WHERE g.account_key = \(account) AND g.team_id = w.team_id AND g.state = \(GenerationState.queued) AND g.next_attempt_at <= now()
+                        ORDER BY g.next_attempt_at, g.created_at LIMIT \(limit)
+                    ) q
+                    LEFT JOIN team_busy t ON t.team_id = w.team_id
+                    WHERE NOT EXISTS (SELECT 1 FROM provider_pauses p WHERE p.account_key = \(account) AND p.paused_until > now())
                 ), candidate AS (
-                    SELECT g.id, g.next_attempt_at, g.created_at FROM generations g
-                    WHERE g.account_key = \(account) AND g.state = \(GenerationState.queued) AND g.next_attempt_at <= now()
-                      AND NOT EXISTS (SELECT 1 FROM provider_pauses p WHERE p.account_key = g.account_key AND p.paused_until > now())
-                    ORDER BY g.next_attempt_at, g.created_at
-                    LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                    SELECT g.id FROM generations g
+                    WHERE g.id IN (SELECT id FROM due ORDER BY turn, next_attempt_at, created_at LIMIT \(limit))
+                      AND g.state = \(GenerationState.queued)
+                    FOR UPDATE SKIP LOCKED
                 ), ranked AS (
-                    SELECT id, row_number() OVER (ORDER BY next_attempt_at, created_at) AS rank FROM candidate
+                    SELECT due.id, row_number() OVER (ORDER BY due.turn, due.next_attempt_at, due.created_at) AS rank
+                    FROM candidate JOIN due ON due.id = candidate.id
                 )
                 UPDATE generations g SET state = \(GenerationState.submitting), attempt = g.attempt + 1, lease_token = \(token),
                     post_started_at = NULL, lease_expires_at = now() + \(settings.lease.seconds) * interval '1 second',

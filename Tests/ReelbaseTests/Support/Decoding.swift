@@ -52,6 +52,9 @@ extension TestClientProtocol {
 }
 
 extension TestResponse {
+    /// `decode(_:from:)` for chaining after a call.
+    func decodedAs<T: Decodable>(_ type: T.Type) throws -> T { try decode(type, from: self) }
+
     /// The error body's `code`, or nil when the body is not an error.
     var errorCode: String? { (try? decode(AppError.Body.self, from: self))?.error.code }
 }

@@ -32,7 +32,22 @@ import Testing
             await h.simulator.setFaults([FaultRule(route: .submit, fault: .notEnoughCredits)])
             let first = try await h.generate()
             let second = try await h.generate(#"{"model": "veo-3.1-fast", "prompt": "a second kite", "duration": 6}"#)
-            try await Task.sleep(for: .seconds(2))
+            // Until the refusal has paused the account and handed both jobs back (bounded: a busy
+            // machine may take longer than the 2 s this needs when idle).
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                var back = true
+                for id in [first, second] {
+                    let generation = try await h.generation(id)
+                    back = back && generation.status == .queued && generation.attempt == 0
+                }
+                let paused = try await h.sql { db, logger in
+                    try await db.query("SELECT count(*) FROM provider_pauses WHERE paused_until = 'infinity'", logger: logger)
+                        .decode(Int.self).firstElement()!
+                }
+                if back && paused == 1 { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
             let submitsWhilePaused = await h.simulator.stats().submits
             try await Task.sleep(for: .seconds(1))
             #expect(await h.simulator.stats().submits == submitsWhilePaused, "a paused account must not be called")
