@@ -29,6 +29,8 @@ public struct Services: Sendable {
     let video: VideoTools
     /// One LISTEN connection per process for the event streams (started on first subscriber).
     let events: GenerationEventHub
+    /// The event log the streams read from (`generation_events`).
+    let eventLog: GenerationEventRepository
     /// API keys seen in the last seconds; revocations clear it on every replica (pg_notify).
     let credentials: CredentialCache
 
@@ -96,6 +98,7 @@ public struct Services: Sendable {
         posters = PosterService(db: db, store: blobs, extractor: PosterExtractor(), logger: logger)
         video = VideoTools()
         events = GenerationEventHub(db: db, logger: logger)
+        eventLog = GenerationEventRepository(db: db, logger: logger)
         clients = ProviderClientFactory(http: http, options: ProviderClientOptions(timeouts: ProviderTimeouts(connect: config.worker.providerConnectTimeout)), teamHosts: OutboundGuard(policy: config.teamProviderHosts), logger: logger)
         var fetch = SafeURLFetcher.Configuration()
         fetch.maxBytes = config.maxUploadBytes

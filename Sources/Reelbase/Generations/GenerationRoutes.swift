@@ -5,7 +5,7 @@ func addGenerationRoutes(to gates: Gates, services s: Services) {
     GenerationController(generations: s.generations, planner: s.generationPlanner, store: s.blobs).addRoutes(to: gates)
     PosterController(posters: s.posters).addRoutes(to: gates)
     CutController(cuts: s.cuts, store: s.blobs, video: s.video).addRoutes(to: gates)
-    EventController(events: GenerationEventRepository(db: s.db, logger: s.logger), hub: s.events).addRoutes(to: gates)
+    EventController(events: s.eventLog, hub: s.events).addRoutes(to: gates)
 }
 
 extension Services {
