@@ -72,6 +72,9 @@ def storyboard(r, state):
     press(r, "#shot-strip .shot-card:first-child .shot-tools button", 1, keys="\n")
     r.wait(lambda d: [s["id"] for s in api_board(r, board)["shots"]] == [second, first], message="reordered")
     r.check("the → button moves a shot later", True)
+    # The page redraws the strip and the generate box together; press only what the redraw made.
+    r.wait(lambda d: r.js("return [...document.querySelectorAll('#shot-strip .shot-card')].map((c) => c.dataset.id)") == [second, first],
+           message="strip redrawn in the new order")
 
     # Generate: the estimate comes first, then the confirm button spends.
     press(r, "#estimate-button")
