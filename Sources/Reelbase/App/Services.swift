@@ -122,8 +122,8 @@ public struct Services: Sendable {
         webhookSender = WebhookSender(guardian: webhookGuard, timeout: config.webhooks.timeout)
         webhookSlots = EndpointSlots(limit: config.webhooks.endpointConcurrency)
         generations = GenerationRepository(db: db, audit: audit, outbox: webhookOutbox, logger: logger, clock: clock)
-        storyboards = StoryboardRepository(db: db, audit: audit, events: StoryboardEvents(logger: logger), logger: logger)
-        cuts = CutRepository(db: db, audit: audit, jobs: jobs, logger: logger)
+        storyboards = StoryboardRepository(db: db, audit: audit, events: StoryboardEvents(outbox: webhookOutbox, logger: logger), logger: logger)
+        cuts = CutRepository(db: db, audit: audit, jobs: jobs, events: CutEvents(outbox: webhookOutbox, logger: logger), logger: logger)
         reviews = ReviewRepository(db: db, audit: audit, logger: logger)
         shareLinks = ShareLinkRepository(db: db, audit: audit, tokens: ShareTokens(secrets: secrets), logger: logger)
         submitUnknown = SubmitUnknownResolver(

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import Reelbase
+
+/// Storyboard and cut events leave as webhooks from the transactions that make them happen:
+/// a storyboard run to its end and a cut of it reach a subscribed receiver, signed.
+@Suite struct StoryboardWebhookTests {
+    struct Envelope: Decodable {
+        let type: String
+        let data: Fields
+    }
+    /// The fields the test reads from `storyboard.*` and `cut.*` data.
+    struct Fields: Decodable {
+        let storyboard_id: UUID
+        let campaign_id: UUID
+        let name: String?
+        let status: String?
+        let url: String?
+        let number: Int?
+        let state: String?
+        let generation_ids: [UUID]?
+        let duration_seconds: Double?
+        let video_url: String?
+    }
+
+    @Test func aFinishedStoryboardAndItsReadyCutArriveSigned() async throws {
+        let receiver = try await WebhookReceiver.start()
+        var options = PipelineHarness.Options()
+        let port = receiver.port
+        options.configure = { config in
+            config.outbound.httpHosts.insert("127.0.0.1:\(port)")
+            config.outbound.exemptHostPortsForTesting = ["127.0.0.1:\(port)"]
+        }
+        defer { Task { await receiver.stop() } }
+        try await PipelineHarness.run(options) { h in
+            let created = try await h.client.call("/api/v1/webhook-endpoints", .post, key: h.team.api_key,
+                                                  json: #"{"url": "\#(receiver.url)", "events": ["storyboard.finished", "cut.ready"]}"#)
+            #expect(created.status == .created, "\(created.text)")
+            let secret = try JSONDecoder.api.decode(CreatedWebhookEndpoint.self, from: Data(buffer: created.body)).secret
+
+            let api = StoryboardClient(client: h.client, key: h.team.api_key)
+            let campaign = try await api.campaign()
+            let board = try await api.storyboard(campaign: campaign, name: "Harbour teaser").id
+            for json in [StoryboardPipelineTests.shot, StoryboardPipelineTests.continuing] { _ = try await api.addShot(board, json) }
+            _ = try api.decode(StoryboardController.RunAnswer.self, try await api.call("/storyboards/\(board)/generate", .post), status: .accepted)
+            let done = try await StoryboardPipelineTests.wait(api, board, for: [.finished])
+            let takes = try #require(done.shots).compactMap(\.chosen_generation_id)
+            #expect(takes.count == 2)
+
+            _ = try api.decode(Cut.self, try await api.call("/storyboards/\(board)/cuts", .post), status: .accepted)
+            let cut = try await CutTests.waitReady(api, board, 1)
+            #expect(cut.state == .ready, "\(cut.error ?? "")")
+
+            let deadline = ContinuousClock.now + .seconds(30)
+            while receiver.received.count < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+            try await Task.sleep(for: .milliseconds(500))  // progress events are not webhooks: nothing else arrives
+            let requests = receiver.received
+            let verifier = StandardWebhooksVerifier(secret: secret)
+            for request in requests {
+                #expect(throws: Never.self) { try verifier.verify(headers: request.headers, body: request.body, now: Date()) }
+            }
+            let events = try requests.map { try JSONDecoder.api.decode(Envelope.self, from: Data($0.body.utf8)) }
+            #expect(events.map(\.type).sorted() == ["cut.ready", "storyboard.finished"], "\(events.map(\.type))")
+
+            let finished = try #require(events.first { $0.type == "storyboard.finished" }?.data)
+            #expect(finished.storyboard_id == board && finished.campaign_id == campaign)
+            #expect(finished.name == "Harbour teaser" && finished.status == "finished")
+            #expect(finished.url == "/api/v1/storyboards/\(board.uuidString.lowercased())")
+
+            let ready = try #require(events.first { $0.type == "cut.ready" }?.data)
+            #expect(ready.storyboard_id == board && ready.number == 1 && ready.state == "ready")
+            #expect(ready.generation_ids == takes, "the takes the cut joined, in order")
+            #expect(ready.duration_seconds == cut.duration_seconds)
+            #expect(ready.video_url == cut.video_url)
+            // The receiver's 200 is on the delivery log.
+            let endpoint = try JSONDecoder.api.decode(CreatedWebhookEndpoint.self, from: Data(buffer: created.body)).endpoint
+            let log = try await h.client.call("/api/v1/webhook-endpoints/\(endpoint.id)/deliveries", key: h.team.api_key)
+            let deliveries = try JSONDecoder.api.decode(PageBody<WebhookDelivery>.self, from: Data(buffer: log.body)).data
+            #expect(Set(deliveries.map(\.event_type)) == ["storyboard.finished", "cut.ready"])
+            #expect(deliveries.allSatisfy { $0.status == "succeeded" && $0.response_status == 200 })
+        }
+    }
+}
