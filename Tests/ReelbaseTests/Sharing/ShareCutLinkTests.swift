@@ -45,7 +45,7 @@ import Testing
             #expect(shared.kind == .cut && !shared.locked && shared.takes.isEmpty)
             let cut = try #require(shared.cut)
             #expect(cut.number == 1 && cut.storyboard_name == "Harbour teaser" && cut.duration_seconds == 16)
-            #expect(cut.takes.map(\.position) == [1, 2] && cut.takes.allSatisfy { $0.model == "veo-3.1-fast" && $0.duration_seconds == 8 })
+            #expect(cut.takes.map(\.position) == [1, 2] && cut.takes.allSatisfy { $0.model == "segmind/veo-3.1-fast" && $0.duration_seconds == 8 })
             #expect(cut.video_url == link.path + "/api/cut/video" && cut.poster_url == link.path + "/api/cut/poster")
 
             let part = try await client.call(cut.video_url, key: nil, headers: ip.merging([.range: "bytes=0-8"]))
@@ -68,7 +68,7 @@ import Testing
                          #"{"kind": "cut", "storyboard_id": "\#(board)", "cut_number": 1, "generation_id": "\#(takes[0])"}"#,
                          #"{"kind": "take", "generation_id": "\#(takes[0])", "storyboard_id": "\#(board)", "cut_number": 1}"#] {
                 let bad = try await client.call("/api/v1/share-links", .post, key: team.api_key, json: json)
-                #expect(bad.status == .badRequest, "\(json): \(bad.text)")
+                #expect(bad.status == .unprocessableContent && bad.errorCode == "validation_failed", "\(json): \(bad.text)")
             }
             #expect(try await ShareFixtures.count("SELECT count(*)::int FROM share_links WHERE team_id = \(team.team_id)") == 1)
         }
