@@ -5,10 +5,6 @@ import Testing
 /// Storyboard and cut events leave as webhooks from the transactions that make them happen:
 /// a storyboard run to its end and a cut of it reach a subscribed receiver, signed.
 @Suite struct StoryboardWebhookTests {
-    struct Envelope: Decodable {
-        let type: String
-        let data: Fields
-    }
     /// The fields the test reads from `storyboard.*` and `cut.*` data.
     struct Fields: Decodable {
         let storyboard_id: UUID
@@ -25,14 +21,8 @@ import Testing
 
     @Test func aFinishedStoryboardAndItsReadyCutArriveSigned() async throws {
         let receiver = try await WebhookReceiver.start()
-        var options = PipelineHarness.Options()
-        let port = receiver.port
-        options.configure = { config in
-            config.outbound.httpHosts.insert("127.0.0.1:\(port)")
-            config.outbound.exemptHostPortsForTesting = ["127.0.0.1:\(port)"]
-        }
         defer { Task { await receiver.stop() } }
-        try await PipelineHarness.run(options) { h in
+        try await PipelineHarness.run(receiver.allowedBy(PipelineHarness.Options())) { h in
             let created = try await h.client.call("/api/v1/webhook-endpoints", .post, key: h.team.api_key,
                                                   json: #"{"url": "\#(receiver.url)", "events": ["storyboard.finished", "cut.ready"]}"#)
             #expect(created.status == .created, "\(created.text)")
@@ -59,7 +49,7 @@ import Testing
             for request in requests {
                 #expect(throws: Never.self) { try verifier.verify(headers: request.headers, body: request.body, now: Date()) }
             }
-            let events = try requests.map { try JSONDecoder.api.decode(Envelope.self, from: Data($0.body.utf8)) }
+            let events = try requests.map { try JSONDecoder.api.decode(EventBody<Fields>.self, from: Data($0.body.utf8)) }
             #expect(events.map(\.type).sorted() == ["cut.ready", "storyboard.finished"], "\(events.map(\.type))")
 
             let finished = try #require(events.first { $0.type == "storyboard.finished" }?.data)
