@@ -11,6 +11,8 @@ import Testing
         let campaign_id: UUID
         let name: String?
         let status: String?
+        let shot_id: UUID?
+        let message: String?
         let url: String?
         let number: Int?
         let state: String?
@@ -68,6 +70,36 @@ import Testing
             let deliveries = try JSONDecoder.api.decode(PageBody<WebhookDelivery>.self, from: Data(buffer: log.body)).data
             #expect(Set(deliveries.map(\.event_type)) == ["storyboard.finished", "cut.ready"])
             #expect(deliveries.allSatisfy { $0.status == "succeeded" && $0.response_status == 200 })
+        }
+    }
+
+    /// A failed shot pauses the storyboard: `storyboard.paused` carries the shot and the reason,
+    /// and an endpoint subscribed to it alone gets nothing else.
+    @Test func aPausedStoryboardArrivesWithItsFailedShot() async throws {
+        let receiver = try await WebhookReceiver.start()
+        defer { Task { await receiver.stop() } }
+        try await PipelineHarness.run(receiver.allowedBy(PipelineHarness.Options())) { h in
+            let created = try await h.client.call("/api/v1/webhook-endpoints", .post, key: h.team.api_key,
+                                                  json: #"{"url": "\#(receiver.url)", "events": ["storyboard.paused"]}"#)
+            let secret = try JSONDecoder.api.decode(CreatedWebhookEndpoint.self, from: Data(buffer: created.body)).secret
+            let api = StoryboardClient(client: h.client, key: h.team.api_key)
+            let board = try await api.storyboard(campaign: try await api.campaign()).id
+            let shot = try await api.addShot(board, StoryboardPipelineTests.shot)
+            await h.simulator.setFaults([], failRate: 1)
+            _ = try api.decode(StoryboardController.RunAnswer.self, try await api.call("/storyboards/\(board)/generate", .post), status: .accepted)
+            let paused = try await StoryboardPipelineTests.wait(api, board, for: [.paused])
+
+            let deadline = ContinuousClock.now + .seconds(30)
+            while receiver.received.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+            try await Task.sleep(for: .milliseconds(500))
+            let requests = receiver.received
+            #expect(requests.count == 1, "only the subscribed type: no generation.failed, no progress")
+            let request = try #require(requests.first)
+            #expect(throws: Never.self) { try StandardWebhooksVerifier(secret: secret).verify(headers: request.headers, body: request.body, now: Date()) }
+            let event = try JSONDecoder.api.decode(EventBody<Fields>.self, from: Data(request.body.utf8))
+            #expect(event.type == "storyboard.paused" && event.data.status == "paused")
+            #expect(event.data.storyboard_id == board && event.data.shot_id == shot.id)
+            #expect(event.data.message == paused.error?.message && event.data.message?.contains("Shot 1 failed") == true)
         }
     }
 }
