@@ -87,7 +87,7 @@ struct ShareLinkInput: Decodable {
             }
             return []
         case .cut:
-            guard storyboard_id != nil, let number = cut_number, number >= 1, generation_id == nil, generation_ids == nil, campaign_id == nil else {
+            guard storyboard_id != nil, let number = cut_number, (1...1_000_000).contains(number), generation_id == nil, generation_ids == nil, campaign_id == nil else {
                 throw AppError.validation("A `cut` link names a `storyboard_id` and a `cut_number` (1 or more); it covers that cut only.")
             }
             return []
