@@ -133,6 +133,11 @@ def share_cut(r, board):
     r.wait(lambda d: d.execute_script("return arguments[0].currentTime >= 3.9", video), message="jumps to shot 2")
     r.check("a shot in the list jumps the player to where it starts", True)
     r.check("the cut page offers no take to open", not r.css(".shared-take") and not r.css("[data-set-verdict]"))
+    r.driver.set_window_size(390, 844)
+    time.sleep(0.3)
+    sizes = r.js("return [document.documentElement.scrollWidth, window.innerWidth]")
+    r.check("at 390 px the cut link's page has no horizontal scroll", sizes[0] <= sizes[1], str(sizes))
+    r.driver.set_window_size(1366, 768)
     r.driver.get(base + "/#storyboards/" + board)
     r.wait(lambda d: d.execute_script("return document.querySelector('#view') && document.querySelector('#view').dataset.ready === 'true'"),
            message="editor again")
