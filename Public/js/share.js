@@ -1,6 +1,7 @@
 // The client's review page at /s/{token}: no account, no session. It reads only the link's
 // own API (/s/{token}/api/…): the takes the link covers, their videos, and the client's
-// verdicts and comments, given under a name they type.
+// verdicts and comments, given under a name they type; or, for a cut link, the cut's player
+// with the list of its takes (each a place to jump to in the cut).
 import { el, field, toast } from "./lib/dom.js";
 import { reviewPanel } from "./lib/review.js";
 
@@ -65,6 +66,23 @@ function takeView(take, count, nameInput) {
     count > 1 ? el("h2", {}, `Take ${take.position}`) : null, video, reviewPanel(take.review, video, save, { askName }));
 }
 
+function cutView(cut) {
+  const video = el("video", { id: "cut-player", controls: true, preload: "metadata", src: cut.video_url, poster: cut.poster_url || undefined,
+    playsinline: true, "aria-label": `Cut ${cut.number}` });
+  let start = 0;
+  const items = cut.takes.map((t) => {
+    const at = start;
+    start += t.duration_seconds || 0;
+    const label = `Shot ${t.position} · ${t.model}${t.duration_seconds ? ` · ${t.duration_seconds} s` : ""}`;
+    return el("li", { "data-position": String(t.position) },
+      el("button", { type: "button", class: "link", onclick: () => { video.currentTime = at; video.play().catch(() => {}); } }, label));
+  });
+  const facts = [cut.duration_seconds ? `${cut.duration_seconds.toFixed(1)} s` : "", cut.width ? `${cut.width}×${cut.height}` : "",
+    cut.has_audio ? "with sound" : ""].filter(Boolean).join(" · ");
+  return el("article", { class: "shared-cut" }, el("figure", { class: "cut-figure" }, video, el("figcaption", { class: "small muted" }, facts)),
+    el("h2", {}, "Shots in this cut"), el("ol", { class: "cut-takes", id: "cut-takes" }, ...items));
+}
+
 async function load() {
   let link;
   try { link = await call("/link"); } catch (err) {
@@ -73,6 +91,12 @@ async function load() {
     return;
   }
   if (link.locked) { root.replaceChildren(passwordForm()); document.getElementById("share-password").focus(); return; }
+  if (link.kind === "cut" && link.cut) {
+    root.replaceChildren(el("h1", {}, link.title || `Cut ${link.cut.number} of ${link.cut.storyboard_name}`),
+      el("p", { class: "muted small" }, `Shared until ${new Date(link.expires_at).toLocaleDateString()}. Play the whole cut, or jump to a shot from the list.`),
+      cutView(link.cut));
+    return;
+  }
   const nameInput = nameField();
   const heading = link.title || (link.kind === "campaign" ? `Approved takes${link.campaign_name ? " of " + link.campaign_name : ""}`
     : link.kind === "compare" ? `Compare ${link.takes.length} takes` : "Take for review");

@@ -225,6 +225,8 @@ def spend(r):
 
 def settings_and_viewer(r):
     r.go("#settings/keys")
+    # The previous step's toasts (redeliver) sit over the key table's buttons for 4 s.
+    r.js("document.querySelectorAll('.toast').forEach((t) => t.remove())")
     r.one("#key-form input[name=name]").send_keys("e2e key")
     r.one("#key-form input[name=budget_usd]").send_keys("5")
     Select(r.driver.find_element(By.CSS_SELECTOR, "#key-form select[name=budget_period]")).select_by_value("month")

@@ -1,6 +1,7 @@
 """The storyboard editor in headless Chromium: create a storyboard from the campaign page, add
 shots, toggle continuity, reorder with the keyboard buttons, generate after the estimate,
-make a cut and play it; also at phone width. Used by dashboard_test.py."""
+make a cut and play it, share the cut and open its public page; also at phone width. Used by
+dashboard_test.py."""
 import os
 import time
 
@@ -95,6 +96,7 @@ def storyboard(r, state):
     r.js("document.querySelector('#cut-player').muted = true; document.querySelector('#cut-player').play()")
     r.wait(lambda d: d.execute_script("const v = document.querySelector('#cut-player'); return v.currentTime > 0 || v.ended"), message="cut plays")
     r.js("document.querySelector('#cut-player').pause()")
+    share_cut(r, board)
     if os.environ.get("E2E_SCREENSHOTS"):
         # Tall enough to show the strip, the estimate and the cut player together.
         r.driver.set_window_size(1366, 1500)
@@ -109,3 +111,36 @@ def storyboard(r, state):
     r.check("at 390 px the storyboard editor has no horizontal scroll", sizes[0] <= sizes[1], str(sizes))
     r.driver.set_window_size(1366, 768)
     state["storyboard"] = board
+
+
+def share_cut(r, board):
+    """The cut list's Share button makes a cut link; its public page plays the cut, lists its
+    shots and jumps to the second one; the team's page opens again afterwards."""
+    press(r, "#cut-list button[data-share-cut]")
+    r.one("#share-dialog")
+    r.check("the share dialog offers this cut", r.js("return document.querySelector('#share-kind').value") == "cut")
+    r.driver.find_element(By.CSS_SELECTOR, "#share-dialog button[type=submit]").click()
+    url = r.one("#share-url").text
+    base = url.split("/s/")[0]
+    links = r.fetch_json("/api/v1/share-links?limit=50")["data"]
+    r.check("the cut link is listed with its storyboard and number",
+            any(l["kind"] == "cut" and l["storyboard_id"] == board and l["cut_number"] == 1 for l in links), str(links)[:200])
+    r.driver.get(url)
+    video = r.one("#cut-player")
+    duration = r.wait(lambda d: d.execute_script("return arguments[0].readyState >= 1 && arguments[0].duration", video), message="shared cut loads")
+    r.check("the cut link's page plays the whole cut", abs(duration - 8) < 0.3, str(duration))
+    shots = r.css("#cut-takes li button")
+    r.check("the page lists the cut's two shots", len(shots) == 2 and "Shot 2" in shots[1].text, str([b.text for b in shots]))
+    r.js("arguments[0].muted = true", video)
+    shots[1].click()
+    r.wait(lambda d: d.execute_script("return arguments[0].currentTime >= 3.9", video), message="jumps to shot 2")
+    r.check("a shot in the list jumps the player to where it starts", True)
+    r.check("the cut page offers no take to open", not r.css(".shared-take") and not r.css("[data-set-verdict]"))
+    r.driver.set_window_size(390, 844)
+    time.sleep(0.3)
+    sizes = r.js("return [document.documentElement.scrollWidth, window.innerWidth]")
+    r.check("at 390 px the cut link's page has no horizontal scroll", sizes[0] <= sizes[1], str(sizes))
+    r.driver.set_window_size(1366, 768)
+    r.driver.get(base + "/#storyboards/" + board)
+    r.wait(lambda d: d.execute_script("return document.querySelector('#view') && document.querySelector('#view').dataset.ready === 'true'"),
+           message="editor again")

@@ -50,6 +50,8 @@ receiver = Receiver()
 def add_endpoint(r):
     """Adds the receiver as an endpoint; the secret is shown once. Later takes are delivered to it."""
     r.go("#settings/webhooks")
+    names = r.wait(lambda d: d.execute_script("return [...document.querySelectorAll('#webhook-form input[name=events]')].map(i => i.value)"), message="event choices")
+    r.check("the endpoint form lists the storyboard and cut events", {"storyboard.paused", "storyboard.finished", "cut.ready", "cut.failed"} <= set(names), str(names))
     r.one("#webhook-form input[name=url]").send_keys(receiver.url)
     r.driver.find_element(By.CSS_SELECTOR, "#webhook-form button[type=submit]").click()
     secret = r.one("#new-webhook-secret").text

@@ -3,7 +3,7 @@
 import { api } from "../lib/api.js";
 import { el, field, fillSelect, toast } from "../lib/dom.js";
 
-const KIND_WORDS = { take: "This take", compare: "These takes, side by side", campaign: "The campaign's approved takes" };
+const KIND_WORDS = { take: "This take", compare: "These takes, side by side", campaign: "The campaign's approved takes", cut: "This cut" };
 
 /** choices: [{kind, ...target}] e.g. [{kind: "take", generation_id}] — the first is preselected. */
 export function openShareDialog(choices) {

@@ -6,6 +6,7 @@ import { usd, when, seconds } from "../lib/format.js";
 import { link } from "../lib/router.js";
 import * as live from "../lib/live.js";
 import { shotStrip } from "./storyboard-shots.js";
+import { openShareDialog } from "./sharedialog.js";
 
 /** The campaign page's list of storyboards, with a form to start one. */
 export async function mountStoryboardList(box, campaignId) {
@@ -106,7 +107,9 @@ function mountCuts(board, reload) {
     if (newest && (playing === null || newest.number > playing)) play(newest);  // a new cut replaces the player, a poll does not
     list.replaceChildren(cuts.length ? el("ol", { class: "cut-list", id: "cut-list" }, ...cuts.slice().reverse().map((c) => el("li", { "data-number": String(c.number), "data-state": c.state },
       c.state === "ready" ? el("button", { type: "button", class: "link", onclick: () => play(c) }, `Cut ${c.number}`) : `Cut ${c.number} `, " ", chip(c.state),
-      c.error ? el("span", { class: "small bad" }, " " + c.error) : "", el("span", { class: "small muted" }, ` ${c.generation_ids.length} takes · ${when(c.created_at)}`))))
+      c.error ? el("span", { class: "small bad" }, " " + c.error) : "", el("span", { class: "small muted" }, ` ${c.generation_ids.length} takes · ${when(c.created_at)}`),
+      c.state === "ready" && canSpend() ? el("button", { type: "button", class: "secondary small", "data-share-cut": String(c.number),
+        onclick: () => openShareDialog([{ kind: "cut", storyboard_id: board.id, cut_number: c.number }]) }, "Share cut") : "")))
       : empty("No cut yet: choose a take for every shot, then make one."));
   };
   return { box: el("div", {}, make, player, list), update };

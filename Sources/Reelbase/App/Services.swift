@@ -128,8 +128,8 @@ public struct Services: Sendable {
         webhookSlots = EndpointSlots(limit: config.webhooks.endpointConcurrency)
         generations = GenerationRepository(db: db, audit: audit, outbox: webhookOutbox, logger: logger, clock: clock,
                                           defaultAccountBudget: config.defaultAccountTeamBudgetUSD)
-        storyboards = StoryboardRepository(db: db, audit: audit, events: StoryboardEvents(logger: logger), logger: logger)
-        cuts = CutRepository(db: db, audit: audit, jobs: jobs, logger: logger)
+        storyboards = StoryboardRepository(db: db, audit: audit, events: StoryboardEvents(outbox: webhookOutbox, logger: logger), logger: logger)
+        cuts = CutRepository(db: db, audit: audit, jobs: jobs, events: CutEvents(outbox: webhookOutbox, logger: logger), logger: logger)
         reviews = ReviewRepository(db: db, audit: audit, logger: logger)
         shareLinks = ShareLinkRepository(db: db, audit: audit, tokens: ShareTokens(secrets: secrets), logger: logger)
         submitUnknown = SubmitUnknownResolver(

@@ -8,6 +8,7 @@ struct CutRepository: Sendable {
     let db: PostgresClient
     let audit: AuditRepository
     let jobs: JobQueue
+    let events: CutEvents
     let logger: Logger
 
     enum StartResult: Sendable {
@@ -133,7 +134,7 @@ struct CutRepository: Sendable {
                      _ update: @escaping @Sendable (PostgresConnection) async throws -> PostgresRowSequence) async throws -> Bool {
         try await db.transaction(logger: logger) { conn in
             guard try await update(conn).decode(Int.self).firstElement() != nil else { return false }
-            try await CutEvents(logger: logger).record(event, team: team, storyboard: storyboard, number: number, on: conn)
+            try await events.record(event, team: team, storyboard: storyboard, number: number, on: conn)
             return true
         }
     }

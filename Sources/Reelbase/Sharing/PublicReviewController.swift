@@ -22,12 +22,14 @@ struct PublicReviewController {
 
     static let unlockCookie = "reelbase_share"
     static let gone = AppError(.notFound, "not_found", "This link does not exist or is no longer shared.")
+    static let locked = AppError(.unauthorized, "password_required", "This link needs its password.")
 
     func addRoutes(to gate: Gate<AppContext>) {
         gate.get(":token", use: show)
         gate.get(":token/api/link", use: link).post(":token/api/unlock", use: unlock)
         gate.get(":token/api/takes/:id/video", use: video).get(":token/api/takes/:id/poster", use: poster)
         gate.post(":token/api/takes/:id/verdict", use: verdict).post(":token/api/takes/:id/comments", use: comment)
+        gate.get(":token/api/cut/video", use: cutVideo).get(":token/api/cut/poster", use: cutPoster)
     }
 
     /// The link behind the path's token, counted against its limits; the one 404 otherwise.
@@ -48,7 +50,7 @@ struct PublicReviewController {
     private func take(_ request: Request, _ context: AppContext, _ action: ShareRateLimiter.Action) async throws -> (SharedAccess, UUID) {
         let access = try await open(context, action)
         guard let raw = context.parameters.get("id"), let id = UUID(uuidString: raw), access.covers(id) else { throw Self.gone }
-        guard unlocked(access, request) else { throw AppError(.unauthorized, "password_required", "This link needs its password.") }
+        guard unlocked(access, request) else { throw Self.locked }
         return (access, id)
     }
 
@@ -96,12 +98,31 @@ struct PublicReviewController {
         try await media(request, context, poster: true)
     }
 
+    /// A `cut` link's video, with ranges; every other link answers the one 404.
+    @Sendable func cutVideo(_ request: Request, context: AppContext) async throws -> Response {
+        try await cutMedia(request, context, poster: false)
+    }
+
+    @Sendable func cutPoster(_ request: Request, context: AppContext) async throws -> Response {
+        try await cutMedia(request, context, poster: true)
+    }
+
     private func media(_ request: Request, _ context: AppContext, poster: Bool) async throws -> Response {
         let (access, id) = try await take(request, context, .view)
-        guard let blobID = try await reader.blob(access, take: id, poster: poster),
-              let blob = try await store.info(team: access.team, id: blobID) else { throw AppError.notFound(poster ? "poster" : "video") }
+        return try await send(try await reader.blob(access, take: id, poster: poster), of: access, name: "take", poster: poster, request)
+    }
+
+    private func cutMedia(_ request: Request, _ context: AppContext, poster: Bool) async throws -> Response {
+        let access = try await open(context, .view)
+        guard access.cut != nil else { throw Self.gone }
+        guard unlocked(access, request) else { throw Self.locked }
+        return try await send(try await reader.cutBlob(access, poster: poster), of: access, name: "cut", poster: poster, request)
+    }
+
+    private func send(_ blobID: UUID?, of access: SharedAccess, name: String, poster: Bool, _ request: Request) async throws -> Response {
+        guard let blobID, let blob = try await store.info(team: access.team, id: blobID) else { throw AppError.notFound(poster ? "poster" : "video") }
         return try await BlobResponse(store: store).response(team: access.team, blob: blob, contentType: blob.contentType,
-                                                            name: "take-\(poster ? "poster" : "video")", request: request,
+                                                            name: "\(name)-\(poster ? "poster" : "video")", request: request,
                                                             cacheControl: "private, max-age=300")
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// What a link covers. A storyboard cut will be one more case with its own target columns.
+/// What a link covers.
 enum ShareKind: String, Codable, Sendable, CaseIterable {
     /// One take.
     case take
@@ -9,6 +9,15 @@ enum ShareKind: String, Codable, Sendable, CaseIterable {
     case compare
     /// The takes of a campaign approved when the link was made.
     case campaign
+    /// One ready storyboard cut: its video, its poster and the list of its takes (which it
+    /// does not open: `generation_ids` stays empty).
+    case cut
+}
+
+/// The cut a `cut` link covers: a storyboard of the link's team and the cut's number.
+struct SharedCutTarget: Sendable, Equatable {
+    let storyboard: UUID
+    let number: Int
 }
 
 /// A share link as the team sees it (the token is only in `CreatedShareLink`, once).
@@ -17,6 +26,9 @@ struct ShareLink: Codable, Sendable {
     let kind: ShareKind
     let generation_ids: [UUID]
     let campaign_id: UUID?
+    /// A `cut` link's storyboard and cut number (null for the other kinds).
+    let storyboard_id: UUID?
+    let cut_number: Int?
     let title: String?
     let has_password: Bool
     let expires_at: Date
@@ -44,6 +56,8 @@ struct ShareLinkInput: Decodable {
     let generation_id: UUID?
     let generation_ids: [UUID]?
     let campaign_id: UUID?
+    let storyboard_id: UUID?
+    let cut_number: Int?
     let title: String?
     let expires_in_days: Int?
     let password: String?
@@ -55,6 +69,9 @@ struct ShareLinkInput: Decodable {
 
     /// The takes a take/compare link names, in order, checked for shape (not yet for the team).
     func takes() throws -> [UUID] {
+        if kind != .cut, storyboard_id != nil || cut_number != nil {
+            throw AppError.validation("Only a `cut` link names `storyboard_id` and `cut_number`.")
+        }
         switch kind {
         case .take:
             guard let id = generation_id, generation_ids == nil else { throw AppError.validation("A `take` link names one `generation_id`.") }
@@ -69,7 +86,18 @@ struct ShareLinkInput: Decodable {
                 throw AppError.validation("A `campaign` link names a `campaign_id`; it covers the takes approved in it.")
             }
             return []
+        case .cut:
+            guard storyboard_id != nil, let number = cut_number, (1...1_000_000).contains(number), generation_id == nil, generation_ids == nil, campaign_id == nil else {
+                throw AppError.validation("A `cut` link names a `storyboard_id` and a `cut_number` (1 or more); it covers that cut only.")
+            }
+            return []
         }
+    }
+
+    /// The cut a `cut` link names (after `takes()` checked its shape).
+    var cut: SharedCutTarget? {
+        guard kind == .cut, let storyboard_id, let cut_number else { return nil }
+        return SharedCutTarget(storyboard: storyboard_id, number: cut_number)
     }
 
     func validatedTitle() throws -> String? {
@@ -101,6 +129,7 @@ struct SharedAccess: Sendable {
     let kind: ShareKind
     let generationIDs: [UUID]
     let campaignID: UUID?
+    let cut: SharedCutTarget?
     let title: String?
     let expiresAt: Date
     let passwordHash: String?

@@ -19,7 +19,7 @@ struct ShareLinkController {
         let takes = try input.takes()
         let (title, days, password) = (try input.validatedTitle(), try input.lifetimeDays(), try input.validatedPassword())
         let hash = try await password.asyncMap { try await auth.hashPassword($0) }
-        switch try await links.create(team: identity.teamID, kind: input.kind, takes: takes, campaign: input.campaign_id, title: title, days: days,
+        switch try await links.create(team: identity.teamID, kind: input.kind, takes: takes, campaign: input.campaign_id, cut: input.cut, title: title, days: days,
                                       passwordHash: hash, createdBy: identity.userID, actor: AuditActor(identity, ip: context.clientIP)) {
         case .created(let link, let token):
             let path = "/s/\(token)"
@@ -29,6 +29,8 @@ struct ShareLinkController {
             throw AppError.conflict("Take \(id.uuidString.lowercased()) is \(state.rawValue); only finished takes with a video can be shared.")
         case .campaignNotFound: throw AppError.notFound("campaign")
         case .nothingApproved: throw AppError.conflict("This campaign has no approved takes yet; approve some first.")
+        case .cutNotFound: throw AppError.notFound("cut")
+        case .cutNotReady(let state): throw AppError.conflict("This cut is \(state.rawValue); only a ready cut can be shared.")
         }
     }
 

@@ -14,7 +14,7 @@ struct ShareLinkRepository: Sendable {
     static let campaignTakeLimit = 200
 
     private static let columns = """
-        SELECT l.id, l.kind, l.generation_ids, l.campaign_id, l.title, l.password_hash IS NOT NULL, l.expires_at, l.revoked_at,
+        SELECT l.id, l.kind, l.generation_ids, l.campaign_id, l.storyboard_id, l.cut_number, l.title, l.password_hash IS NOT NULL, l.expires_at, l.revoked_at,
                l.created_by, l.created_at, l.views, l.last_viewed_at,
                CASE WHEN l.revoked_at IS NOT NULL THEN 'revoked' WHEN l.expires_at <= now() THEN 'expired' ELSE 'active' END,
                (extract(epoch FROM l.created_at) * 1000000)::int8
@@ -28,12 +28,23 @@ struct ShareLinkRepository: Sendable {
         case takeNotReady(UUID, GenerationState)
         case campaignNotFound
         case nothingApproved
+        /// The named cut is not this team's.
+        case cutNotFound
+        case cutNotReady(Cut.State)
     }
 
-    func create(team: UUID, kind: ShareKind, takes named: [UUID], campaign: UUID?, title: String?, days: Int,
+    func create(team: UUID, kind: ShareKind, takes named: [UUID], campaign: UUID?, cut: SharedCutTarget?, title: String?, days: Int,
                 passwordHash: String?, createdBy: UUID?, actor: AuditActor) async throws -> Creation {
         try await db.transaction(logger: logger) { conn in
             var takes = named
+            if let cut {
+                let found = try await conn.query("""
+                    SELECT state FROM storyboard_cuts WHERE team_id = \(team) AND storyboard_id = \(cut.storyboard) AND number = \(cut.number)
+                    FOR KEY SHARE
+                    """, logger: logger)
+                guard let state = try await found.decode(String.self).firstElement() else { return .cutNotFound }
+                guard state == Cut.State.ready.rawValue else { return .cutNotReady(Cut.State(rawValue: state) ?? .failed) }
+            }
             if let campaign {
                 let found = try await conn.query("SELECT 1 FROM campaigns WHERE team_id = \(team) AND id = \(campaign)", logger: logger)
                 guard try await found.decode(Int.self).firstElement() != nil else { return .campaignNotFound }
@@ -56,14 +67,21 @@ struct ShareLinkRepository: Sendable {
             let id = UUID()
             let token = tokens.issue(link: id)
             try await conn.query("""
-                INSERT INTO share_links (id, team_id, kind, generation_ids, campaign_id, title, token_sha256, password_hash, expires_at, created_by)
-                VALUES (\(id), \(team), \(kind.rawValue), \(takes), \(campaign), \(title), \(ShareTokens.digest(token)), \(passwordHash),
-                        now() + \(days) * interval '1 day', \(createdBy))
+                INSERT INTO share_links (id, team_id, kind, generation_ids, campaign_id, storyboard_id, cut_number, title, token_sha256,
+                                         password_hash, expires_at, created_by)
+                VALUES (\(id), \(team), \(kind.rawValue), \(takes), \(campaign), \(cut?.storyboard), \(cut?.number), \(title),
+                        \(ShareTokens.digest(token)), \(passwordHash), now() + \(days) * interval '1 day', \(createdBy))
                 """, logger: logger)
-            try await audit.append(AuditEvent("share_link.created", target: "share_link", id: id.uuidString.lowercased(), details: [
+            var details: [String: JSONValue] = [
                 "kind": .string(kind.rawValue), "generation_ids": .array(takes.map { .string($0.uuidString.lowercased()) }),
                 "days": .number(Double(days)), "password": .bool(passwordHash != nil),
-            ]), team: team, actor: actor, on: conn)
+            ]
+            if let cut {
+                details["storyboard_id"] = .string(cut.storyboard.uuidString.lowercased())
+                details["cut_number"] = .number(Double(cut.number))
+            }
+            try await audit.append(AuditEvent("share_link.created", target: "share_link", id: id.uuidString.lowercased(), details: .object(details)),
+                                   team: team, actor: actor, on: conn)
             guard let link = try await Self.fetch("\(unescaped: Self.columns) WHERE l.team_id = \(team) AND l.id = \(id)", on: conn, logger: logger).first?.0 else {
                 return .takeNotFound(takes.first ?? id)
             }
@@ -102,12 +120,13 @@ struct ShareLinkRepository: Sendable {
     func open(token: String) async throws -> SharedAccess? {
         guard let id = tokens.link(of: token) else { return nil }
         let rows = try await db.query("""
-            SELECT team_id, kind, generation_ids, campaign_id, title, expires_at, password_hash, token_sha256 FROM share_links
-            WHERE id = \(id) AND revoked_at IS NULL AND expires_at > now()
+            SELECT team_id, kind, generation_ids, campaign_id, storyboard_id, cut_number, title, expires_at, password_hash, token_sha256
+            FROM share_links WHERE id = \(id) AND revoked_at IS NULL AND expires_at > now()
             """, logger: logger)
-        guard let c = try await rows.decode((UUID, String, [UUID], UUID?, String?, Date, String?, Data).self).firstElement(),
-              Digests.constantTimeEqual(c.7, ShareTokens.digest(token)), let kind = ShareKind(rawValue: c.1) else { return nil }
-        return SharedAccess(link: id, team: c.0, kind: kind, generationIDs: c.2, campaignID: c.3, title: c.4, expiresAt: c.5, passwordHash: c.6)
+        guard let c = try await rows.decode((UUID, String, [UUID], UUID?, UUID?, Int?, String?, Date, String?, Data).self).firstElement(),
+              Digests.constantTimeEqual(c.9, ShareTokens.digest(token)), let kind = ShareKind(rawValue: c.1) else { return nil }
+        let cut = c.4.flatMap { storyboard in c.5.map { SharedCutTarget(storyboard: storyboard, number: $0) } }
+        return SharedAccess(link: id, team: c.0, kind: kind, generationIDs: c.2, campaignID: c.3, cut: cut, title: c.6, expiresAt: c.7, passwordHash: c.8)
     }
 
     /// Counts and audits one opening of the review page.
@@ -126,11 +145,12 @@ struct ShareLinkRepository: Sendable {
         let rows = try await conn.query(query, logger: logger)
         var result: [(ShareLink, ListCursor)] = []
         for try await row in rows {
-            let c = try row.decode((UUID, String, [UUID], UUID?, String?, Bool, Date, Date?, UUID?, Date, Int64, Date?, String, Int64).self)
+            let c = try row.decode((UUID, String, [UUID], UUID?, UUID?, Int?, String?, Bool, Date, Date?, UUID?, Date, Int64, Date?, String, Int64).self)
             guard let kind = ShareKind(rawValue: c.1) else { continue }
-            result.append((ShareLink(id: c.0, kind: kind, generation_ids: c.2, campaign_id: c.3, title: c.4, has_password: c.5, expires_at: c.6,
-                                     revoked_at: c.7, created_by: c.8, created_at: c.9, views: c.10, last_viewed_at: c.11, status: c.12),
-                           ListCursor(micros: c.13, id: c.0)))
+            result.append((ShareLink(id: c.0, kind: kind, generation_ids: c.2, campaign_id: c.3, storyboard_id: c.4, cut_number: c.5, title: c.6,
+                                     has_password: c.7, expires_at: c.8, revoked_at: c.9, created_by: c.10, created_at: c.11, views: c.12,
+                                     last_viewed_at: c.13, status: c.14),
+                           ListCursor(micros: c.15, id: c.0)))
         }
         return result
     }

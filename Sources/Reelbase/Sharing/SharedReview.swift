@@ -9,9 +9,12 @@ struct SharedReview: Encodable, Sendable {
     let title: String?
     let campaign_name: String?
     let expires_at: Date
-    /// The link has a password this browser has not given yet: `takes` is empty.
+    /// The link has a password this browser has not given yet: `takes` is empty and `cut` null.
     let locked: Bool
+    /// Empty for a `cut` link.
     let takes: [SharedTake]
+    /// A `cut` link's cut (null for the other kinds).
+    let cut: SharedCut?
 }
 
 struct SharedTake: Encodable, Sendable {
@@ -52,7 +55,7 @@ struct SharedReviewReader: Sendable {
             }
         }
         return SharedReview(kind: access.kind, title: access.title, campaign_name: campaignName, expires_at: access.expiresAt,
-                            locked: locked, takes: takes)
+                            locked: locked, takes: takes, cut: locked ? nil : try await cut(access, base: base))
     }
 
     /// The blob of a covered take's video or poster.

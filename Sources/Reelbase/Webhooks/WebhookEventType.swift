@@ -1,14 +1,18 @@
 import Foundation
 
-/// Every event a team can subscribe an endpoint to. Adding one (`storyboard.ready`, `cut.ready`)
-/// is one case here and one `outbox.emit` where it happens; the API, its validation and the
-/// OpenAPI enum read this list.
+/// Every event a team can subscribe an endpoint to. Adding one is one case here and one
+/// `outbox.emit` where it happens; the API, its validation, the OpenAPI enum and Settings ›
+/// Webhooks read this list.
 enum WebhookEventType: String, CaseIterable, Codable, Sendable {
     case generationSucceeded = "generation.succeeded"
     case generationFailed = "generation.failed"
     case generationSubmitUnknown = "generation.submit_unknown"
     case budgetThreshold = "budget.threshold"
     case alertRaised = "alert.raised"
+    case storyboardPaused = "storyboard.paused"
+    case storyboardFinished = "storyboard.finished"
+    case cutReady = "cut.ready"
+    case cutFailed = "cut.failed"
 
     static var names: [String] { allCases.map(\.rawValue) }
 }
@@ -62,4 +66,31 @@ struct AlertRaisedData: Encodable, Sendable {
     let kind: String
     let account_key: String?
     let message: String
+}
+
+/// `data` of `storyboard.paused` (a shot failed; `message` says why) and `storyboard.finished`.
+struct StoryboardEventData: Encodable, Sendable {
+    let storyboard_id: UUID
+    let campaign_id: UUID
+    let name: String
+    let status: String
+    /// The shot that failed (paused only).
+    let shot_id: UUID?
+    let message: String?
+    /// Relative to the instance's base URL; needs a key of the team.
+    let url: String
+}
+
+/// `data` of `cut.ready` and `cut.failed`.
+struct CutEventData: Encodable, Sendable {
+    let storyboard_id: UUID
+    let campaign_id: UUID
+    let number: Int
+    let state: String
+    /// The takes joined, in the order they play.
+    let generation_ids: [UUID]
+    let duration_seconds: Double?
+    let error: String?
+    /// The cut's video (ready only), relative to the instance's base URL; needs a key of the team.
+    let video_url: String?
 }

@@ -128,7 +128,7 @@ import Testing
                          #"{"kind": "take", "generation_id": "\#(first)", "password": "short"}"#] {
                 #expect(try await client.call("/api/v1/share-links", .post, key: team.api_key, json: json).status == .unprocessableContent, "\(json)")
             }
-            #expect(try await client.call("/api/v1/share-links", .post, key: team.api_key, json: #"{"kind": "cut"}"#).status == .badRequest)
+            #expect(try await client.call("/api/v1/share-links", .post, key: team.api_key, json: #"{"kind": "reel"}"#).status == .badRequest, "an unknown kind")
 
             // The list shows links without their tokens, filterable by take.
             let listed = try await client.call("/api/v1/share-links?generation_id=\(first)", key: team.api_key)

@@ -31,14 +31,8 @@ import Testing
 
     @Test func outcomesAndBudgetCrossingsArriveSignedOncePerCrossing() async throws {
         let receiver = try await WebhookReceiver.start()
-        var options = PipelineHarness.Options()
-        let port = receiver.port
-        options.configure = { config in
-            config.outbound.httpHosts.insert("127.0.0.1:\(port)")
-            config.outbound.exemptHostPortsForTesting = ["127.0.0.1:\(port)"]
-        }
         defer { Task { await receiver.stop() } }
-        try await PipelineHarness.run(options) { h in
+        try await PipelineHarness.run(receiver.allowedBy(PipelineHarness.Options())) { h in
             let created = try await h.client.call("/api/v1/webhook-endpoints", .post, key: h.team.api_key,
                                                   json: #"{"url": "\#(receiver.url)", "events": \#(WebhookEventType.names)}"#)
             #expect(created.status == .created, "\(created.text)")

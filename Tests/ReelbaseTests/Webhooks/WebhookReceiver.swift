@@ -49,6 +49,19 @@ final class WebhookReceiver: Sendable {
     }
 
     func stop() async { try? await channel.close() }
+
+    /// `options` with an outbound policy that allows exactly this receiver's host:port, as an
+    /// operator would for a receiver on a private network.
+    func allowedBy(_ options: PipelineHarness.Options) -> PipelineHarness.Options {
+        var options = options
+        let (port, configure) = (port, options.configure)
+        options.configure = { config in
+            configure(&config)
+            config.outbound.httpHosts.insert("127.0.0.1:\(port)")
+            config.outbound.exemptHostPortsForTesting = ["127.0.0.1:\(port)"]
+        }
+        return options
+    }
 }
 
 private final class ReceiverState: Sendable {
