@@ -32,7 +32,7 @@ import Testing
             #expect(badVerdict.status == .badRequest)
 
             // The team's take page reads both, marked as a client's.
-            let review = try ShareFixtures.decode(TakeReview.self, try await client.call("/api/v1/generations/\(take)/review", key: team.api_key))
+            let review = try decode(TakeReview.self, from: try await client.call("/api/v1/generations/\(take)/review", key: team.api_key))
             #expect(review.verdict == .approved && review.verdict_by == ReviewAuthor(name: "Dana (Acme)", client: true))
             #expect(review.duration_seconds == 8)
             #expect(review.comments.map(\.at_seconds) == [3] && review.comments.first?.body == "Love the light here")
@@ -43,7 +43,7 @@ import Testing
             #expect(rated.status == .ok, "\(rated.text)")
             let mine = try await client.call("/api/v1/generations/\(take)/comments", .post, key: team.api_key, json: #"{"body": "Trim here", "at_seconds": 1.25}"#)
             #expect(mine.status == .created, "\(mine.text)")
-            let after = try ShareFixtures.decode(TakeReview.self, try await client.call("/api/v1/generations/\(take)/review", key: team.api_key))
+            let after = try decode(TakeReview.self, from: try await client.call("/api/v1/generations/\(take)/review", key: team.api_key))
             #expect(after.rating == 4 && after.rated_by?.client == false && after.rated_by?.name == team.owner_email)
             #expect(after.verdict == .approved, "a rating leaves the verdict alone")
             #expect(after.comments.map(\.at_seconds) == [1.25, 3], "comments come in timecode order")
@@ -87,7 +87,7 @@ import Testing
             func ids(_ query: String) async throws -> [String] {
                 let response = try await client.call("/api/v1/generations?\(query)", key: team.api_key)
                 #expect(response.status == .ok, "\(response.text)")
-                return try ShareFixtures.decode(Listed.self, response).data.map(\.id)
+                return try decode(Listed.self, from: response).data.map(\.id)
             }
             #expect(try await ids("verdict=approved") == [approved])
             #expect(try await ids("verdict=rejected") == [rejected])
@@ -119,7 +119,7 @@ import Testing
             #expect(try await client.call(approvedOnly.path + "/api/takes/\(first)/video", key: nil, headers: ip).status == .notFound)
 
             let compare = try await ShareFixtures.share(team, #"{"kind": "compare", "generation_ids": ["\#(second)", "\#(first)"]}"#, client: client)
-            let shared = try ShareFixtures.decode(ShareFixtures.Shared.self, try await client.call(compare.path + "/api/link", key: nil, headers: ip))
+            let shared = try decode(ShareFixtures.Shared.self, from: try await client.call(compare.path + "/api/link", key: nil, headers: ip))
             #expect(shared.takes.map(\.id) == [UUID(uuidString: second)!, UUID(uuidString: first)!] && shared.takes.map(\.position) == [1, 2])
             #expect(shared.takes.first?.review.verdict == .approved)
 
@@ -134,11 +134,11 @@ import Testing
             let listed = try await client.call("/api/v1/share-links?generation_id=\(first)", key: team.api_key)
             #expect(!listed.text.contains(compare.token) && !listed.text.contains("token"))
             struct Listed: Decodable { let data: [ShareLink] }
-            #expect(try ShareFixtures.decode(Listed.self, listed).data.map(\.id) == [compare.link.id])
+            #expect(try decode(Listed.self, from: listed).data.map(\.id) == [compare.link.id])
             #expect(try await ShareFixtures.count("SELECT count(*)::int FROM share_links WHERE team_id = \(team.team_id)") == 2)
             // Opening the page is counted and audited.
             #expect(try await client.call(compare.path, key: nil, headers: ip).status == .ok)
-            let shown = try ShareFixtures.decode(ShareLink.self, try await client.call("/api/v1/share-links/\(compare.link.id)", key: team.api_key))
+            let shown = try decode(ShareLink.self, from: try await client.call("/api/v1/share-links/\(compare.link.id)", key: team.api_key))
             #expect(shown.views == 1 && shown.last_viewed_at != nil)
         }
     }

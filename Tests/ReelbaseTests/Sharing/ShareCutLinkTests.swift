@@ -41,7 +41,7 @@ import Testing
             #expect(link.link.kind == .cut && link.link.storyboard_id == board && link.link.cut_number == 1)
             #expect(link.link.generation_ids.isEmpty, "a cut link opens no take")
 
-            let shared = try ShareFixtures.decode(Shared.self, try await client.call(link.path + "/api/link", key: nil, headers: ip))
+            let shared = try decode(Shared.self, from: try await client.call(link.path + "/api/link", key: nil, headers: ip))
             #expect(shared.kind == .cut && !shared.locked && shared.takes.isEmpty)
             let cut = try #require(shared.cut)
             #expect(cut.number == 1 && cut.storyboard_name == "Harbour teaser" && cut.duration_seconds == 16)
@@ -119,7 +119,7 @@ import Testing
             // With a password, neither the cut nor its list shows before it is given.
             let guarded = try await ShareFixtures.share(team, #"{"kind": "cut", "storyboard_id": "\#(board)", "cut_number": 1, "password": "blue lighthouse"}"#,
                                                         client: client)
-            let locked = try ShareFixtures.decode(Shared.self, try await client.call(guarded.path + "/api/link", key: nil, headers: ip))
+            let locked = try decode(Shared.self, from: try await client.call(guarded.path + "/api/link", key: nil, headers: ip))
             #expect(locked.locked && locked.cut == nil)
             let video = try await client.call(guarded.path + "/api/cut/video", key: nil, headers: ip)
             #expect(video.status == .unauthorized && video.errorCode == "password_required")

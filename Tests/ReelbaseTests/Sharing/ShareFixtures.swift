@@ -42,7 +42,7 @@ enum ShareFixtures {
         let response = try await client.call("/api/v1/generations", .post, key: team.api_key,
                                              json: #"{"model": "veo-3.1-fast", "prompt": "a lighthouse at dusk", "duration": 8\#(campaignField)}"#)
         #expect(response.status == .accepted, "\(response.text)")
-        let id = try ReelbaseTests.decode(Identified.self, from: response).id
+        let id = try decode(Identified.self, from: response).id
         try await TestEnv.withAdmin { db, logger in
             let store = PostgresBlobStore(db: db, logger: logger)
             let blob = try await store.put(team: team.team_id, contentType: "video/mp4", maxBytes: 1 << 20,
@@ -58,7 +58,7 @@ enum ShareFixtures {
     static func campaign(_ team: TestTeam, client: some TestClientProtocol) async throws -> String {
         let response = try await client.call("/api/v1/campaigns", .post, key: team.api_key, json: #"{"name": "launch \#(UUID().uuidString.prefix(6))"}"#)
         #expect(response.status == .created, "\(response.text)")
-        return try ReelbaseTests.decode(Identified.self, from: response).id
+        return try decode(Identified.self, from: response).id
     }
 
     struct Created: Decodable {
@@ -71,11 +71,7 @@ enum ShareFixtures {
     static func share(_ team: TestTeam, _ json: String, client: some TestClientProtocol) async throws -> Created {
         let response = try await client.call("/api/v1/share-links", .post, key: team.api_key, json: json)
         #expect(response.status == .created, "\(response.text)")
-        return try decode(Created.self, response)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
-        try JSONDecoder.api.decode(T.self, from: Data(buffer: response.body))
+        return try decode(Created.self, from: response)
     }
 
     /// The shared review as the client's page reads it.

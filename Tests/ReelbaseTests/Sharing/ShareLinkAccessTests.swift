@@ -33,7 +33,7 @@ import Testing
             }
             let revocation = try await client.call("/api/v1/share-links/\(revoked.link.id)", .delete, key: team.api_key)
             #expect(revocation.status == .ok)
-            #expect(try ShareFixtures.decode(ShareLink.self, revocation).status == "revoked")
+            #expect(try decode(ShareLink.self, from: revocation).status == "revoked")
 
             // One character changed in the signed part, in the MAC, and a token this instance never made.
             var chars = Array(live.token)
@@ -70,7 +70,7 @@ import Testing
             let ip = ShareFixtures.address()
             let link = try await ShareFixtures.share(team, #"{"kind": "take", "generation_id": "\#(shared)"}"#, client: client)
 
-            let covered = try ShareFixtures.decode(ShareFixtures.Shared.self, try await client.call(link.path + "/api/link", key: nil, headers: ip))
+            let covered = try decode(ShareFixtures.Shared.self, from: try await client.call(link.path + "/api/link", key: nil, headers: ip))
             #expect(covered.kind == .take && !covered.locked)
             #expect(covered.takes.map(\.id) == [UUID(uuidString: shared)])
             let video = try await client.call(link.path + "/api/takes/\(shared)/video", key: nil, headers: ip.merging([.range: "bytes=0-4"]))
@@ -110,7 +110,7 @@ import Testing
             #expect(link.link.has_password)
             #expect(try await ShareFixtures.count("SELECT count(*)::int FROM share_links WHERE password_hash LIKE '$2%' AND id = \(link.link.id)") == 1)
 
-            let locked = try ShareFixtures.decode(ShareFixtures.Shared.self, try await client.call(link.path + "/api/link", key: nil, headers: ip))
+            let locked = try decode(ShareFixtures.Shared.self, from: try await client.call(link.path + "/api/link", key: nil, headers: ip))
             #expect(locked.locked && locked.takes.isEmpty)
             let video = try await client.call(link.path + "/api/takes/\(take)/video", key: nil, headers: ip)
             #expect(video.status == .unauthorized && video.errorCode == "password_required")
@@ -126,11 +126,11 @@ import Testing
             #expect(setCookie.contains("HttpOnly") && setCookie.contains("Path=/s/\(link.token)"))
             let cookie: HTTPFields = ip.merging([.cookie: String(setCookie.prefix { $0 != ";" })])
 
-            let open = try ShareFixtures.decode(ShareFixtures.Shared.self, try await client.call(link.path + "/api/link", key: nil, headers: cookie))
+            let open = try decode(ShareFixtures.Shared.self, from: try await client.call(link.path + "/api/link", key: nil, headers: cookie))
             #expect(!open.locked && open.takes.count == 1)
             #expect(try await client.call(link.path + "/api/takes/\(take)/video", key: nil, headers: cookie).status == .ok)
             // The proof is for this link only: the other link with the same password stays locked.
-            let elsewhere = try ShareFixtures.decode(ShareFixtures.Shared.self, try await client.call(other.path + "/api/link", key: nil, headers: cookie))
+            let elsewhere = try decode(ShareFixtures.Shared.self, from: try await client.call(other.path + "/api/link", key: nil, headers: cookie))
             #expect(elsewhere.locked)
 
             // Guessing is rate-limited per link: the tenth try in a minute is the last one answered.

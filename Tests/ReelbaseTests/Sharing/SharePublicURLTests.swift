@@ -15,7 +15,7 @@ import Testing
             #expect(link.url == "https://review.example.com/s/\(link.token)")
             let shared = try await client.call(link.path + "/api/link", key: nil,
                                                headers: ShareFixtures.address().merging([HTTPField.Name("X-Forwarded-Host")!: "evil.example.net"]))
-            let review = try ShareFixtures.decode(ShareFixtures.Shared.self, shared)
+            let review = try decode(ShareFixtures.Shared.self, from: shared)
             #expect(review.takes.first?.video_url == "https://review.example.com/s/\(link.token)/api/takes/\(take.lowercased())/video")
             #expect(!shared.text.contains("evil.example.net"))
         }
