@@ -8,12 +8,13 @@ from harness import *
 PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 
-# GenerationRepository.columns (Sources/Reelbase/Generations/GenerationRepository+Reads.swift).
-COLUMNS = """SELECT g.id, g.state, g.provider, g.model_id, g.campaign_id, g.prompt_text, g.negative_prompt, g.prompt_id, g.prompt_version_id,
- g.params::text, g.seed, g.seed_id, g.provider_seed, g.provider_request_id, g.attempt, g.estimated_cost_usd, g.cost_usd,
- g.cost_is_estimate, g.credits_after, g.video_blob_id, g.video_sha256, g.video_size, g.video_content_type,
- g.error_kind, g.error_message, g.provider_status, g.created_by, g.created_at, g.submitted_at, g.finished_at,
- (extract(epoch FROM g.created_at) * 1000000)::int8 FROM generations g"""
+def list_columns():
+    """GenerationRepository.columns, read from the Swift source so pgbench runs exactly the app's SQL."""
+    source = open(os.path.join(ROOT, "Sources/Reelbase/Generations/GenerationRepository+Reads.swift")).read()
+    return " ".join(re.search(r'static let columns = """(.*?)"""', source, re.S).group(1).split())
+
+
+COLUMNS = list_columns()
 
 NEW_INDEXES = ["generations_campaign_list_idx", "generations_state_list_idx", "generations_model_list_idx", "generations_prompt_list_idx",
                "generations_seed_idx", "generations_provider_seed_idx", "generations_seed_id_list_idx", "generations_account_queue_idx",
@@ -45,6 +46,13 @@ def seed(db, team, owner, key_id, start, count, total_span_rows=1_000_000):
         INSERT INTO spend_daily SELECT l.team_id, (l.created_at AT TIME ZONE 'UTC')::date, l.campaign_id, l.user_id, g.api_key_id, l.provider,
                l.account_key, l.model_id, sum(l.amount_usd), sum(CASE WHEN l.is_estimate THEN l.amount_usd ELSE 0 END), count(*)
         FROM spend_ledger l JOIN generations g ON g.id = l.generation_id WHERE l.team_id = '{team}' GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+        DELETE FROM spend_monthly WHERE team_id = '{team}';
+        INSERT INTO spend_monthly SELECT team_id, date_trunc('month', day)::date, campaign_id, user_id, api_key_id, provider, account_key, model_id,
+               sum(amount_usd), sum(estimated_usd), sum(generations)
+        FROM spend_daily WHERE team_id = '{team}' GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+        DELETE FROM spend_daily_accounts WHERE team_id = '{team}';
+        INSERT INTO spend_daily_accounts SELECT team_id, day, provider, account_key, sum(amount_usd), sum(estimated_usd), sum(generations)
+        FROM spend_daily WHERE team_id = '{team}' GROUP BY 1, 2, 3, 4;
         ALTER TABLE generations ENABLE TRIGGER generations_transitions;
         ALTER TABLE spend_ledger ENABLE TRIGGER spend_ledger_rollup;
         ANALYZE;""")
@@ -68,7 +76,10 @@ def shapes(db, team):
 
 
 def duration(text):
-    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    match = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    if not match:
+        raise RuntimeError(f"wrk printed a latency this script cannot read: {text!r}")
+    value, unit = match.groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
@@ -78,7 +89,12 @@ def wrk(url, key):
     if "Non-2xx" in out:
         raise RuntimeError(f"errors under load:\n{out}")
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50_ms": duration(re.search(r"50%\s+(\S+)", out).group(1)), "p99_ms": duration(re.search(r"99%\s+(\S+)", out).group(1))}
+            "p50_ms": percentile(out, 50), "p99_ms": percentile(out, 99)}
+
+
+def percentile(wrk_output, p):
+    """From wrk's "Latency Distribution" block (a line of its own: `    99%   12.34ms`)."""
+    return duration(re.search(rf"^\s+{p}%\s+(\S+)$", wrk_output, re.M).group(1))
 
 
 def pgbench(db, query, seconds=SECONDS):
@@ -108,15 +124,16 @@ def read_paths(db, server, key, team, rows, profile=None):
         uses = " | ".join(l.strip() for l in plan(db, query) if "Scan" in l)[:160]
         if "Seq Scan" in uses:
             raise RuntimeError(f"{label} scans the table: {uses}")
-        sampler = profile if (profile and label == "no filter") else None
-        if sampler: sampler.start()
         api_side = wrk(f"{server}/api/v1/generations?limit=50&{params}", key)
-        if sampler: sampler.join()
         db_side = pgbench(db, query)
         results.append({"rows": rows, "shape": label, "api": api_side, "pgbench": db_side,
                         "ratio": round(api_side["rps"] / db_side["tps"], 2), "plan": uses})
         log(f"  {rows:>9,} {label:<30} api {api_side['rps']:8.0f}/s p50 {api_side['p50_ms']:7.1f} p99 {api_side['p99_ms']:7.1f} ms"
             f" | pgbench {db_side['tps']:8.0f}/s p50 {db_side['p50_ms']:7.1f} p99 {db_side['p99_ms']:7.1f} ms | ratio {results[-1]['ratio']}")
+    if profile:  # a separate, unreported run: perf's sampling slows the server it watches
+        profile.start()
+        wrk(f"{server}/api/v1/generations?limit=50", key)
+        profile.join()
     return results
 
 
@@ -124,7 +141,9 @@ def spend_reports(db, server, key, team):
     until = time.time()
     since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(until - 365 * 86400))
     until_iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(until))
-    out = {"ledger_rows": int(sql(db, "SELECT count(*) FROM spend_ledger")), "rollup_rows": int(sql(db, "SELECT count(*) FROM spend_daily"))}
+    out = {"ledger_rows": int(sql(db, "SELECT count(*) FROM spend_ledger")), "rollup_rows": int(sql(db, "SELECT count(*) FROM spend_daily")),
+           "monthly_rows": int(sql(db, "SELECT count(*) FROM spend_monthly")),
+           "account_day_rows": int(sql(db, "SELECT count(*) FROM spend_daily_accounts"))}
     ledger_total = sql(db, f"SELECT sum(amount_usd) FROM spend_ledger WHERE team_id = '{team}' AND created_at >= '{since}' AND created_at < '{until_iso}'")
     for group in ["day", "campaign", "model"]:
         times, report = [], None
@@ -134,12 +153,21 @@ def spend_reports(db, server, key, team):
             times.append((time.time() - started) * 1000)
         out[group] = {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "groups": len(report["rows"]),
                       "total_usd": report["total_usd"], "equals_ledger": abs(float(ledger_total) - report["total_usd"]) < 1e-6}
-    out["plan"] = plan(db, f"""SELECT day, sum(amount_usd) FROM (
-        SELECT day, amount_usd FROM spend_daily WHERE team_id = '{team}' AND day >= ('{since}'::timestamptz AT TIME ZONE 'UTC')::date + 1
-           AND day < ('{until_iso}'::timestamptz AT TIME ZONE 'UTC')::date
-        UNION ALL SELECT (created_at AT TIME ZONE 'UTC')::date, amount_usd FROM spend_ledger WHERE team_id = '{team}'
-           AND ((created_at >= '{since}' AND created_at < date_trunc('day', '{since}'::timestamptz AT TIME ZONE 'UTC') + interval '1 day')
-             OR (created_at >= date_trunc('day', '{until_iso}'::timestamptz AT TIME ZONE 'UTC') AND created_at < '{until_iso}'))) b GROUP BY day""")
+    # The shapes SpendRepository.booked reads (migrations/0021_spend_rollups.sql): by day from the
+    # narrow daily rollup, by campaign from whole months + the partial months' days + the ledger.
+    first_day = f"('{since}'::timestamptz AT TIME ZONE 'UTC')::date + 1"
+    end_day = f"('{until_iso}'::timestamptz AT TIME ZONE 'UTC')::date"
+    first_month = f"(date_trunc('month', {first_day}) + interval '1 month')::date"
+    end_month = f"date_trunc('month', {end_day})::date"
+    partial_days = f"""SELECT campaign_id, amount_usd FROM spend_ledger WHERE team_id = '{team}'
+           AND ((created_at >= '{since}' AND created_at < {first_day}) OR (created_at >= {end_day} AND created_at < '{until_iso}'))"""
+    out["plan_by_day"] = plan(db, f"""SELECT day, sum(amount_usd) FROM spend_daily_accounts WHERE team_id = '{team}'
+        AND day >= {first_day} AND day < {end_day} GROUP BY day""")
+    out["plan_by_campaign"] = plan(db, f"""SELECT campaign_id, sum(amount_usd) FROM (
+        SELECT campaign_id, amount_usd FROM spend_monthly WHERE team_id = '{team}' AND month >= {first_month} AND month < {end_month}
+        UNION ALL SELECT campaign_id, amount_usd FROM spend_daily WHERE team_id = '{team}'
+           AND ((day >= {first_day} AND day < {first_month}) OR (day >= {end_month} AND day < {end_day}))
+        UNION ALL {partial_days}) b GROUP BY campaign_id""")
     return out
 
 
@@ -215,7 +243,7 @@ def end_to_end(binary, workers, n=500, limit=48):
     db = fresh_database(f"reelbase_bench_e2e{workers}")
     sim = start_simulator(binary, latency=0, name=f"e2e{workers}-sim")
     env = base_env(db, REELBASE_RUN_WORKER="false", REELBASE_WORKER_SLOTS=32, REELBASE_WORKER_EXPECTED_SECONDS=0.02,
-                   REELBASE_WORKER_IDLE_POLL_MS=10, REELBASE_DB_POOL_SIZE=12)
+                   REELBASE_WORKER_MIN_POLL_MS=10, REELBASE_WORKER_IDLE_POLL_MS=10, REELBASE_DB_POOL_SIZE=12)
     server, _ = start_server(binary, env, name=f"e2e{workers}-serve")
     key = team_with_account(binary, env, server, sim, concurrency=limit)
     started = time.time()
@@ -268,7 +296,8 @@ def table(results):
                      f"{p['p50_ms']:.1f} ms | {p['p99_ms']:.1f} ms | {r['ratio']:.2f} |")
     spend = results.get("reads", {}).get("spend")
     if spend:
-        lines += ["", f"`GET /spend` over a year, {spend['ledger_rows']:,} ledger rows ({spend['rollup_rows']:,} rollup rows), median of 10:"]
+        lines += ["", f"`GET /spend` over a year, {spend['ledger_rows']:,} ledger rows (rollups: {spend['rollup_rows']:,} daily, "
+                      f"{spend.get('monthly_rows', 0):,} monthly, {spend.get('account_day_rows', 0):,} account-day rows), median of 10:"]
         lines += [f"- by {g}: {spend[g]['median_ms']} ms ({spend[g]['groups']} groups, equals the ledger: {spend[g]['equals_ledger']})"
                   for g in ("day", "campaign", "model")]
     for r in results.get("end_to_end", []):

@@ -188,6 +188,7 @@ public struct AppConfig: Sendable {
         worker.lease = .seconds(int("REELBASE_WORKER_LEASE_SECONDS", default: 30, range: 2...3600))
         worker.heartbeat = worker.lease / 3
         worker.idlePoll = .milliseconds(int("REELBASE_WORKER_IDLE_POLL_MS", default: 2000, range: 10...60000))
+        worker.minPollInterval = Double(int("REELBASE_WORKER_MIN_POLL_MS", default: 1000, range: 0...60000)) / 1000
         if let expected = env["REELBASE_WORKER_EXPECTED_SECONDS"], !expected.isEmpty {
             if let value = Double(expected), value > 0 { worker.expectedDurationOverride = value }
             else { problems.append("REELBASE_WORKER_EXPECTED_SECONDS=\(expected) must be a positive number of seconds") }

@@ -12,6 +12,35 @@ public struct Page<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     }
 }
 
+/// A `Page` whose items are already JSON (GenerationJSONCache). The same bytes `JSONEncoder.api`
+/// writes for `Page(data:next_cursor:)` with those items (PagingTests checks): sorted keys put
+/// `data` before `next_cursor`, and a nil cursor is left out.
+public struct EncodedPage: ResponseGenerator, Sendable {
+    public let items: [Data]
+    public let next_cursor: String?
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: try body()))
+    }
+
+    func body() throws -> ByteBuffer {
+        var body = ByteBuffer()
+        body.reserveCapacity(items.reduce(64) { $0 + $1.count + 1 })
+        body.writeString("{\"data\":[")
+        for (index, item) in items.enumerated() {
+            if index > 0 { body.writeString(",") }
+            body.writeBytes(item)
+        }
+        body.writeString("]")
+        if let next_cursor {
+            body.writeString(",\"next_cursor\":")
+            body.writeBytes(try JSONEncoder.api.encode(next_cursor))
+        }
+        body.writeString("}")
+        return body
+    }
+}
+
 extension Request {
     /// `limit` (1...200, default 50) from the query string, or 400.
     func pageLimit(default value: Int = 50) throws -> Int {

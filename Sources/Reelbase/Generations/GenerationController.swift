@@ -41,7 +41,7 @@ struct GenerationController {
         }
     }
 
-    @Sendable func list(_ request: Request, context: ViewerContext) async throws -> Page<Generation> {
+    @Sendable func list(_ request: Request, context: ViewerContext) async throws -> EncodedPage {
         let identity = context.identity
         var filter = GenerationRepository.Filter()
         filter.campaign = try request.queryUUID("campaign_id")
@@ -76,8 +76,8 @@ struct GenerationController {
             filter.minRating = value
         }
         let limit = try request.pageLimit()
-        let rows = try await generations.list(team: identity.teamID, filter: filter, after: try request.listCursor(), limit: limit)
-        return Page(data: rows.map(\.0), next_cursor: rows.count == limit ? rows.last?.1.encoded : nil)
+        let page = try await generations.listJSON(team: identity.teamID, filter: filter, after: try request.listCursor(), limit: limit)
+        return EncodedPage(items: page.items, next_cursor: page.items.count == limit ? page.last?.encoded : nil)
     }
 
     @Sendable func show(_ request: Request, context: ViewerContext) async throws -> Generation {

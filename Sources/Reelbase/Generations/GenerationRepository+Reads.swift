@@ -18,12 +18,14 @@ extension GenerationRepository {
         var source: GenerationSource?
     }
 
+    /// The id, the keyset cursor and the row version come first: a list page decodes only those
+    /// for rows whose JSON it has cached (GenerationJSONCache).
     static let columns = """
-        SELECT g.id, g.state, g.provider, g.model_id, g.campaign_id, g.prompt_text, g.negative_prompt, g.prompt_id, g.prompt_version_id,
+        SELECT g.id, (extract(epoch FROM g.created_at) * 1000000)::int8, g.xmin::text::int8, g.state, g.provider, g.model_id, g.campaign_id, g.prompt_text, g.negative_prompt, g.prompt_id, g.prompt_version_id,
                g.params::text, g.seed, g.seed_id, g.provider_seed, g.provider_request_id, g.attempt, g.estimated_cost_usd, g.cost_usd,
                g.cost_is_estimate, g.credits_after, g.video_blob_id, g.video_sha256, g.video_size, g.video_content_type,
                g.error_kind, g.error_message, g.provider_status, g.created_by, g.created_at, g.submitted_at, g.finished_at,
-               (extract(epoch FROM g.created_at) * 1000000)::int8, g.reported_cost_usd, g.cost_flag, g.poster_blob_id IS NOT NULL,
+               g.reported_cost_usd, g.cost_flag, g.poster_blob_id IS NOT NULL,
                g.source, g.api_key_id, g.routing::text
         FROM generations g
         """
@@ -85,28 +87,51 @@ extension GenerationRepository {
         return conditions
     }
 
+    /// A list page as each item's JSON, cached by row version: only rows not seen in this version
+    /// are decoded and encoded. Same query, same items, same order as `list`.
+    func listJSON(team: UUID, filter: Filter, after cursor: ListCursor?, limit: Int) async throws -> (items: [Data], last: ListCursor?) {
+        let rows = try await db.query(try Self.listQuery(team: team, filter: filter, after: cursor, limit: limit), logger: logger)
+        var fetched: [(key: GenerationJSONCache.Key, cursor: ListCursor, row: PostgresRow)] = []
+        for try await row in rows {
+            let (id, micros, version) = try row.decode((UUID, Int64, Int64).self)
+            fetched.append((.init(id: id, version: version), ListCursor(micros: micros, id: id), row))
+        }
+        var items = jsonCache.lookup(fetched.map(\.key))
+        var encoded: [(GenerationJSONCache.Key, Data)] = []
+        for index in items.indices where items[index] == nil {
+            let json = try JSONEncoder.api.encode(try Self.decode(fetched[index].row).0)
+            items[index] = json
+            encoded.append((fetched[index].key, json))
+        }
+        jsonCache.store(encoded)
+        return (items.compactMap { $0 }, fetched.last?.cursor)
+    }
+
     private func fetch(_ query: PostgresQuery) async throws -> [(Generation, ListCursor)] {
         let rows = try await db.query(query, logger: logger)
         var result: [(Generation, ListCursor)] = []
-        for try await row in rows {
-            let c = try row.decode((UUID, GenerationState, String, String, UUID?, String, String?, UUID?, UUID?, String, Int64?, UUID?, Int64?, String?,
-                                    Int, Decimal, Decimal?, Bool?, Decimal?, UUID?, String?, Int64?, String?, String?, String?, Int?,
-                                    UUID?, Date, Date?, Date?, Int64, Decimal?, String?, Bool, String, UUID?, String?).self)
-            let video = c.19.map { _ in Generation.Video(url: "/api/v1/generations/\(c.0.uuidString.lowercased())/video", sha256: c.20, size_bytes: c.21, content_type: c.22) }
-            let error = c.23.map { Generation.ErrorInfo(kind: $0, message: c.24, provider_status: c.25) }
-            var generation = Generation(id: c.0, status: c.1, provider: c.2, model: c.3, campaign_id: c.4,
-                                        prompt_text: c.5, negative_prompt: c.6, prompt_id: c.7, prompt_version_id: c.8, params: .parse(c.9),
-                                        seed: c.10, seed_id: c.11, provider_seed: c.12, provider_request_id: c.13, attempt: c.14,
-                                        estimated_cost_usd: c.15, cost_usd: c.16, cost_is_estimate: c.17, reported_cost_usd: c.31, cost_flag: c.32,
-                                        credits_after: c.18, video: video,
-                                        error: error, created_by: c.26, created_at: c.27, submitted_at: c.28, finished_at: c.29)
-            generation.source = c.34
-            generation.api_key_id = c.35
-            generation.routing = c.36.map { JSONValue.parse($0) }
-            if c.33 { generation.poster_url = "/api/v1/generations/\(c.0.uuidString.lowercased())/poster" }
-            result.append((generation, ListCursor(micros: c.30, id: c.0)))
-        }
+        for try await row in rows { result.append(try Self.decode(row)) }
         return result
+    }
+
+    /// A row of `columns`.
+    static func decode(_ row: PostgresRow) throws -> (Generation, ListCursor) {
+        let c = try row.decode((UUID, Int64, Int64, GenerationState, String, String, UUID?, String, String?, UUID?, UUID?, String, Int64?, UUID?, Int64?, String?,
+                                Int, Decimal, Decimal?, Bool?, Decimal?, UUID?, String?, Int64?, String?, String?, String?, Int?,
+                                UUID?, Date, Date?, Date?, Decimal?, String?, Bool, String, UUID?, String?).self)
+        let video = c.21.map { _ in Generation.Video(url: "/api/v1/generations/\(c.0.uuidString.lowercased())/video", sha256: c.22, size_bytes: c.23, content_type: c.24) }
+        let error = c.25.map { Generation.ErrorInfo(kind: $0, message: c.26, provider_status: c.27) }
+        var generation = Generation(id: c.0, status: c.3, provider: c.4, model: c.5, campaign_id: c.6,
+                                    prompt_text: c.7, negative_prompt: c.8, prompt_id: c.9, prompt_version_id: c.10, params: .parse(c.11),
+                                    seed: c.12, seed_id: c.13, provider_seed: c.14, provider_request_id: c.15, attempt: c.16,
+                                    estimated_cost_usd: c.17, cost_usd: c.18, cost_is_estimate: c.19, reported_cost_usd: c.32, cost_flag: c.33,
+                                    credits_after: c.20, video: video,
+                                    error: error, created_by: c.28, created_at: c.29, submitted_at: c.30, finished_at: c.31)
+        generation.source = c.35
+        generation.api_key_id = c.36
+        generation.routing = c.37.map { JSONValue.parse($0) }
+        if c.34 { generation.poster_url = "/api/v1/generations/\(c.0.uuidString.lowercased())/poster" }
+        return (generation, ListCursor(micros: c.1, id: c.0))
     }
 
     /// The video's blob, for streaming.

@@ -15,6 +15,8 @@ struct GenerationRepository: Sendable {
     var clock: any WallClock = SystemClock()
     /// The per-team monthly cap on the instance default accounts (`REELBASE_DEFAULT_ACCOUNT_TEAM_BUDGET_USD`).
     var defaultAccountBudget: Decimal? = nil
+    /// List items' JSON by row version; shared by every copy of this repository.
+    var jsonCache = GenerationJSONCache()
     static let notifyChannel = "reelbase_generations"
 
     struct Idempotency: Sendable {

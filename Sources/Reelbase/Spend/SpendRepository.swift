@@ -11,8 +11,10 @@ struct SpendRepository: Sendable {
     /// Ledger rows booked in `[since, until)`, grouped. Days are UTC days of the booking.
     func grouped(team: UUID, by grouping: SpendGrouping, since: Date, until: Date) async throws -> [SpendRow] {
         let group = grouping.rawValue
+        let perAccount = grouping == .day || grouping == .team
         let rows = try await db.query("""
-            WITH booked AS (\(Self.booked(team: team, since: since, until: until))
+            WITH booked AS (\(Self.booked(team: team, since: since, until: until, perAccount: perAccount,
+                                                keys: grouping == .apiKey))
             ), grouped AS (
                 SELECT CASE WHEN \(group) = 'campaign' THEN campaign_id END AS campaign_id,
                        CASE WHEN \(group) = 'user' THEN user_id END AS user_id,
@@ -54,22 +56,57 @@ struct SpendRepository: Sendable {
         return result
     }
 
-    /// What was booked in `[since, until)`: whole UTC days from the daily rollup, and the
-    /// partial days at either end from the ledger itself, so any range is exact.
-    /// Columns: campaign_id, user_id, model_id, account_key, day, amount_usd, estimated_usd, generations, api_key_id.
-    static func booked(team: UUID, since: Date, until: Date) -> SQLFragment {
+    /// What was booked in `[since, until)`, read from the coarsest rollup that is exact for it:
+    /// whole UTC months from `spend_monthly`, the other whole days from `spend_daily`, and the
+    /// partial days at either end from the ledger itself (migrations/0021_spend_rollups.sql).
+    /// Columns: campaign_id, user_id, model_id, account_key, day, amount_usd, estimated_usd, generations, api_key_id;
+    /// a month's rows carry its first day as `day`, so only `perAccount` reads may group by day.
+    /// `perAccount` reads the narrow rollup (`spend_daily_accounts`, a few rows a day): enough
+    /// for totals by day, team or account, where campaign, person, model and key come back NULL.
+    /// The ledger rows name no API key (it is the generation's) unless `keys` asks for it.
+    static func booked(team: UUID, since: Date, until: Date, perAccount: Bool = false, keys: Bool = false) -> SQLFragment {
         let (from, to) = wholeDays(since: since, until: until)
-        return """
-            SELECT campaign_id, user_id, model_id, account_key, day, amount_usd, estimated_usd, generations, api_key_id FROM spend_daily
-            WHERE team_id = \(team) AND day >= (\(from) AT TIME ZONE 'UTC')::date AND day < (\(to) AT TIME ZONE 'UTC')::date
-            UNION ALL
+        let key: SQLFragment = keys ? "(SELECT g.api_key_id FROM generations g WHERE g.id = spend_ledger.generation_id)" : "NULL::uuid"
+        let ledger: SQLFragment = """
             SELECT campaign_id, user_id, model_id, account_key, (created_at AT TIME ZONE 'UTC')::date, amount_usd,
-                   CASE WHEN is_estimate THEN amount_usd ELSE 0 END, 1,
-                   (SELECT g.api_key_id FROM generations g WHERE g.id = spend_ledger.generation_id)
+                   CASE WHEN is_estimate THEN amount_usd ELSE 0 END, 1, \(key)
             FROM spend_ledger
             WHERE team_id = \(team)
               AND ((created_at >= \(since) AND created_at < \(from)) OR (created_at >= \(to) AND created_at < \(until)))
             """
+        if perAccount {
+            return """
+                SELECT NULL::uuid AS campaign_id, NULL::uuid AS user_id, NULL::text AS model_id, account_key, day, amount_usd, estimated_usd,
+                       generations, NULL::uuid AS api_key_id
+                FROM spend_daily_accounts
+                WHERE team_id = \(team) AND day >= (\(from) AT TIME ZONE 'UTC')::date AND day < (\(to) AT TIME ZONE 'UTC')::date
+                UNION ALL
+                \(ledger)
+                """
+        }
+        let (firstMonth, endMonth) = wholeMonths(from: from, to: to)
+        return """
+            SELECT campaign_id, user_id, model_id, account_key, month AS day, amount_usd, estimated_usd, generations, api_key_id FROM spend_monthly
+            WHERE team_id = \(team) AND month >= (\(firstMonth) AT TIME ZONE 'UTC')::date AND month < (\(endMonth) AT TIME ZONE 'UTC')::date
+            UNION ALL
+            SELECT campaign_id, user_id, model_id, account_key, day, amount_usd, estimated_usd, generations, api_key_id FROM spend_daily
+            WHERE team_id = \(team)
+              AND ((day >= (\(from) AT TIME ZONE 'UTC')::date AND day < (\(firstMonth) AT TIME ZONE 'UTC')::date)
+                OR (day >= (\(endMonth) AT TIME ZONE 'UTC')::date AND day < (\(to) AT TIME ZONE 'UTC')::date))
+            UNION ALL
+            \(ledger)
+            """
+    }
+
+    /// The whole UTC months inside the whole days `[from, to)` as `[first, end)`; `first == end == to` when none.
+    static func wholeMonths(from: Date, to: Date) -> (Date, Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let startOfFromMonth = calendar.dateInterval(of: .month, for: from)!.start
+        let first = startOfFromMonth == from ? from : calendar.date(byAdding: .month, value: 1, to: startOfFromMonth)!
+        let end = calendar.dateInterval(of: .month, for: to)!.start
+        guard first < end else { return (to, to) }
+        return (first, end)
     }
 
     /// The whole UTC days inside `[since, until)` as `[from, to)`; `from == to == until` when none.
@@ -95,7 +132,7 @@ struct SpendRepository: Sendable {
                 FROM credit_snapshots
                 WHERE team_id = \(team) AND remaining IS NOT NULL AND observed_at < \(until)
             ), booked AS (
-                SELECT account_key, sum(amount_usd) AS usd FROM (\(Self.booked(team: team, since: since, until: until))) parts
+                SELECT account_key, sum(amount_usd) AS usd FROM (\(Self.booked(team: team, since: since, until: until, perAccount: true))) parts
                 GROUP BY account_key
             ), keys AS (
                 SELECT account_key FROM booked

@@ -34,6 +34,8 @@ public struct WorkerSettings: Sendable {
     public var expectedDurationOverride: Double?
     /// Longest wait between two status polls.
     public var maxPollInterval: Double = 30
+    /// Seconds; the shortest wait between two looks at one job.
+    public var minPollInterval: Double = 1
     /// How long an account nothing could reach is paused (its jobs keep their attempts).
     public var unreachableBackoff = UnreachableBackoff()
     /// How long a call to a team account's provider keeps trying to connect before it fails.

@@ -31,7 +31,8 @@ struct JobRunner: Sendable {
 
     private func schedule(for job: ClaimedJob) -> PollSchedule {
         let typical = catalog.model(id: job.modelID).map { Double($0.typicalDurationSeconds) } ?? 90
-        return PollSchedule(expectedSeconds: settings.expectedDurationOverride ?? typical, maxInterval: settings.maxPollInterval)
+        return PollSchedule(expectedSeconds: settings.expectedDurationOverride ?? typical, maxInterval: settings.maxPollInterval,
+                            minInterval: settings.minPollInterval)
     }
 
     private func submit(_ job: ClaimedJob, logger: Logger) async throws {

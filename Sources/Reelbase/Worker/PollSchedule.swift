@@ -6,13 +6,16 @@ import Foundation
 struct PollSchedule: Sendable {
     let expectedSeconds: Double
     let maxInterval: Double
+    /// No two looks at one job closer than this (`REELBASE_WORKER_MIN_POLL_MS`, 1 s by default:
+    /// real jobs take minutes). A zero-latency simulator in a benchmark sets it lower.
+    var minInterval: Double = 1
 
     /// Seconds after submission for the first poll.
-    var firstPoll: Double { max(1, expectedSeconds * 0.85) }
+    var firstPoll: Double { max(minInterval, expectedSeconds * 0.85) }
 
     /// Seconds until poll number `count + 1`: grows ×1.6 from an eighth of the expected time.
     func interval(afterPoll count: Int, random: Double = Double.random(in: 0.8...1.2)) -> Double {
-        let base = max(1, expectedSeconds / 8) * pow(1.6, Double(min(count, 10)))
+        let base = max(minInterval, expectedSeconds / 8) * pow(1.6, Double(min(count, 10)))
         return min(maxInterval, base) * random
     }
 

@@ -25,6 +25,33 @@ import Testing
         SELECT count(*)::int8 FROM ((SELECT * FROM ledger EXCEPT SELECT * FROM rollup) UNION ALL (SELECT * FROM rollup EXCEPT SELECT * FROM ledger)) d
         """
 
+    /// The same for the narrow rollup (a day's total per provider account).
+    static let accountMismatches: PostgresQuery = """
+        WITH ledger AS (
+            SELECT team_id, (created_at AT TIME ZONE 'UTC')::date AS day, provider, account_key, sum(amount_usd) AS amount,
+                   coalesce(sum(amount_usd) FILTER (WHERE is_estimate), 0) AS estimated, count(*) AS n
+            FROM spend_ledger GROUP BY 1, 2, 3, 4
+        ), rollup AS (
+            SELECT team_id, day, provider, account_key, amount_usd, estimated_usd, generations FROM spend_daily_accounts
+        )
+        SELECT count(*)::int8 FROM ((SELECT * FROM ledger EXCEPT SELECT * FROM rollup) UNION ALL (SELECT * FROM rollup EXCEPT SELECT * FROM ledger)) d
+        """
+
+    /// The same for the monthly rollup.
+    static let monthlyMismatches: PostgresQuery = """
+        WITH ledger AS (
+            SELECT l.team_id, date_trunc('month', (l.created_at AT TIME ZONE 'UTC')::date)::date AS month, l.campaign_id, l.user_id, g.api_key_id,
+                   l.provider, l.account_key, l.model_id, sum(l.amount_usd) AS amount,
+                   coalesce(sum(l.amount_usd) FILTER (WHERE l.is_estimate), 0) AS estimated, count(*) AS n
+            FROM spend_ledger l JOIN generations g ON g.id = l.generation_id
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+        ), rollup AS (
+            SELECT team_id, month, campaign_id, user_id, api_key_id, provider, account_key, model_id, amount_usd, estimated_usd, generations
+            FROM spend_monthly
+        )
+        SELECT count(*)::int8 FROM ((SELECT * FROM ledger EXCEPT SELECT * FROM rollup) UNION ALL (SELECT * FROM rollup EXCEPT SELECT * FROM ledger)) d
+        """
+
     @Test func rollupEqualsLedgerAfterFailuresCancelsAndRetries() async throws {
         var options = PipelineHarness.Options()
         options.simulator = SimulatorConfig(latencySeconds: 0.5, retentionSeconds: 3600, failRate: 0.3)
@@ -52,6 +79,8 @@ import Testing
             }
             let (mismatches, ledgerRows, failed, total) = try await h.sql { db, logger in
                 let mismatches = try await db.query(Self.mismatches, logger: logger).decode(Int.self).firstElement()!
+                    + db.query(Self.accountMismatches, logger: logger).decode(Int.self).firstElement()!
+                    + db.query(Self.monthlyMismatches, logger: logger).decode(Int.self).firstElement()!
                 let counts = try await db.query("""
                     SELECT (SELECT count(*) FROM spend_ledger)::int8, (SELECT count(*) FROM generations WHERE state = 'failed')::int8,
                            (SELECT coalesce(sum(amount_usd), 0) FROM spend_ledger)
@@ -81,7 +110,9 @@ import Testing
         let owner = try await SpendFixtures.owner(of: team.team_id)
         let launch = try await SpendFixtures.campaign(team: team.team_id, name: "Launch")
         let times = ["2025-05-01T00:00:00Z", "2025-05-01T08:15:00Z", "2025-05-01T23:59:59Z", "2025-05-02T00:00:00Z", "2025-05-02T12:00:00Z",
-                     "2025-05-03T06:00:00Z", "2025-05-04T18:30:00Z", "2025-05-05T00:00:01Z"]
+                     "2025-05-03T06:00:00Z", "2025-05-04T18:30:00Z", "2025-05-05T00:00:01Z",
+                     // Whole months between: a year's report reads these from the monthly rollup.
+                     "2025-06-10T10:00:00Z", "2025-06-30T23:59:59Z", "2025-07-01T00:00:00Z", "2025-07-20T05:00:00Z", "2025-08-31T12:00:00Z"]
         for (index, at) in times.enumerated() {
             try await SpendFixtures.book(team: team.team_id, amount: "0.\(index + 1)5", estimate: index % 3 == 0, at: at,
                                          campaign: index % 2 == 0 ? launch : nil, user: owner,
@@ -89,7 +120,10 @@ import Testing
         }
         let ranges = [("2025-05-01T00:00:00Z", "2025-05-06T00:00:00Z"), ("2025-05-01T08:00:00Z", "2025-05-04T19:00:00Z"),
                       ("2025-05-01T23:00:00Z", "2025-05-02T06:00:00Z"), ("2025-05-02T00:00:00Z", "2025-05-02T00:00:01Z"),
-                      ("2025-04-30T12:00:00Z", "2025-05-05T00:00:01Z")]
+                      ("2025-04-30T12:00:00Z", "2025-05-05T00:00:01Z"),
+                      // Whole months with whole days and partial days on either side.
+                      ("2025-04-30T12:00:00Z", "2025-08-01T00:00:01Z"), ("2025-05-02T00:00:00Z", "2025-07-15T00:00:00Z"),
+                      ("2025-05-01T00:00:00Z", "2025-07-01T00:00:00Z"), ("2025-06-30T23:00:00Z", "2025-09-01T00:00:00Z")]
         try await TestEnv.withApp { client in
             for (since, until) in ranges {
                 let expected = try await TestEnv.withAdmin { db, logger in
@@ -103,6 +137,17 @@ import Testing
                 }
                 let report = try decode(SpendReport.self, from: try await client.call("/api/v1/spend?group_by=model&since=\(since)&until=\(until)", key: team.api_key))
                 let rows = report.rows
+                // By day reads the narrow rollup: the same total, and each UTC day as the ledger has it.
+                let byDay = try decode(SpendReport.self, from: try await client.call("/api/v1/spend?group_by=day&since=\(since)&until=\(until)", key: team.api_key))
+                let days = try await TestEnv.withAdmin { db, logger in
+                    try await db.query("""
+                        SELECT to_char((created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), sum(amount_usd), count(*)::int8 FROM spend_ledger
+                        WHERE team_id = \(team.team_id) AND created_at >= \(SpendFixtures.date(since)) AND created_at < \(SpendFixtures.date(until))
+                        GROUP BY 1 ORDER BY 1
+                        """, logger: logger).decode((String, Decimal, Int).self).reduce(into: [String]()) { $0.append("\($1.0) \($1.1) \($1.2)") }
+                }
+                #expect(byDay.rows.map { "\($0.key) \($0.spent_usd) \($0.generations)" } == days, "\(since)…\(until)")
+                #expect(byDay.total_usd == report.total_usd)
                 #expect(rows.count == expected.count, "\(since)…\(until): \(rows)")
                 for row in rows {
                     let model = row.key
