@@ -17,11 +17,8 @@ def throughput(binary, n=200):
     started = time.time()
     api(server, "/api/v1/generations/batch", key, "POST", {
         "base": {"model": "veo-3.1-fast", "prompt": "throughput", "duration": 4}, "seeds": list(range(1, n + 1))})
-    while int(sql(db, "SELECT count(*) FROM generations WHERE state = 'succeeded'")) < n:
-        if time.time() - started > 300:
-            raise RuntimeError("throughput run did not finish in 300 s")
-        time.sleep(0.05)
-    elapsed = time.time() - started
+    bench_reads.wait_until_succeeded(db, n, started, "throughput run")
+    elapsed = bench_reads.finished_at(db) - started
     return {"generations": n, "seconds": round(elapsed, 2), "per_second": round(n / elapsed, 1)}
 
 

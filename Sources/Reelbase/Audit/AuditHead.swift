@@ -33,12 +33,20 @@ struct AuditHeads: Sendable {
 
     /// Caller holds the team's chain lock (AuditRepository.append).
     func write(_ head: AuditHead, on conn: PostgresConnection) async throws {
-        try await conn.query("""
+        try await conn.query("\(writing(head))", logger: logger)
+    }
+
+    /// One statement that runs `before` (e.g. the row this head names), signs `head` into place
+    /// and drops the team's unsigned marker. (A WITH's writes all run, read or not.)
+    func writing(_ head: AuditHead, after before: SQLFragment = "SELECT 1") -> SQLFragment {
+        """
+        WITH before AS (\(before)), head AS (
             INSERT INTO audit_heads (team_id, last_seq, last_hash, signature) VALUES (\(head.team), \(head.lastSeq), \(head.lastHash), \(head.signature(key: key)))
             ON CONFLICT (team_id) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash,
                 signature = excluded.signature, updated_at = clock_timestamp()
-            """, logger: logger)
-        try await conn.query("DELETE FROM audit_heads_unsigned WHERE team_id = \(head.team)", logger: logger)
+        )
+        DELETE FROM audit_heads_unsigned WHERE team_id = \(head.team)
+        """
     }
 
     /// The team's head. A chain written before heads existed gets its current tail signed once.

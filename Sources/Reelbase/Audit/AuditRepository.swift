@@ -20,17 +20,29 @@ public struct AuditRepository: Sendable {
 
     /// Appends inside the caller's transaction, so the change and its audit row commit together.
     public func append(_ event: AuditEvent, team: UUID, actor: AuditActor, on conn: PostgresConnection) async throws {
-        // One writer per team chain at a time; released at commit.
+        // One writer per team chain at a time; released at commit. Every append of a team waits
+        // here, so what follows is three round trips: the lock, one read, one write.
         try await conn.query("SELECT pg_advisory_xact_lock(hashtextextended(\(team.uuidString), 7))", logger: logger)
+        // A statement of its own after the lock: its snapshot then sees the previous writer's row.
+        let fields = try await conn.query("""
+            SELECT h.last_seq, h.last_hash, h.signature,
+                   (SELECT hash FROM audit_log WHERE team_id = \(team) ORDER BY seq DESC LIMIT 1),
+                   \(event.details.jsonText)::jsonb::text,
+                   (extract(epoch FROM clock_timestamp()) * 1000000)::int8,
+                   nextval(pg_get_serial_sequence('audit_log', 'seq'))
+            FROM (SELECT 1) one LEFT JOIN audit_heads h ON h.team_id = \(team)
+            """, logger: logger)
+        guard let (headSeq, headHash, signature, tail, details, micros, seq) = try await fields
+            .decode((Int64?, Data?, Data?, Data?, String, Int64, Int64).self).firstElement() else { return }
         // Link to the row the signed head names, not to whatever is last in the table now: rows
         // cut from the end stay visible as a gap before this row.
-        let reading = try await heads.current(team: team, on: conn)
-        let fields = try await conn.query("""
-            SELECT (SELECT hash FROM audit_log WHERE team_id = \(team) ORDER BY seq DESC LIMIT 1),
-                   \(event.details.jsonText)::jsonb::text,
-                   (extract(epoch FROM clock_timestamp()) * 1000000)::int8
-            """, logger: logger)
-        guard let (tail, details, micros) = try await fields.decode((Data?, String, Int64).self).firstElement() else { return }
+        let reading: AuditHeads.Reading
+        if let headSeq, let headHash, let signature {
+            let head = AuditHead(team: team, lastSeq: headSeq, lastHash: headHash)
+            reading = head.signature(key: chainKey) == signature ? .signed(head) : .forged
+        } else {
+            reading = try await heads.current(team: team, on: conn)  // a chain from before heads existed
+        }
         var prev = tail
         if case .signed(let head) = reading { prev = head.lastHash }
         let id = UUID()
@@ -38,21 +50,23 @@ public struct AuditRepository: Sendable {
                              targetType: event.targetType, targetID: event.targetID, details: details, ip: actor.ip,
                              micros: micros, prevHash: prev)
         let hash = row.hash(key: chainKey)
-        let inserted = try await conn.query("""
-            INSERT INTO audit_log (id, team_id, actor_type, actor_id, action, target_type, target_id, details, ip, created_at, prev_hash, hash)
-            VALUES (\(id), \(team), \(actor.type), \(actor.id), \(event.action), \(event.targetType), \(event.targetID),
+        let insert: SQLFragment = """
+            INSERT INTO audit_log (seq, id, team_id, actor_type, actor_id, action, target_type, target_id, details, ip, created_at, prev_hash, hash)
+            VALUES (\(seq), \(id), \(team), \(actor.type), \(actor.id), \(event.action), \(event.targetType), \(event.targetID),
                     \(details)::jsonb, \(actor.ip), timestamptz 'epoch' + \(micros) * interval '1 microsecond', \(prev), \(hash))
-            RETURNING seq
-            """, logger: logger)
-        guard let seq = try await inserted.decode(Int64.self).firstElement() else { return }
+            """
         // A forged head, or a missing one in front of existing rows, is left as it is, so verify
         // keeps reporting it rather than this append signing over the evidence.
-        switch reading {
-        case .signed: break
-        case .missing: guard tail == nil else { return }
-        case .forged: return
+        let signsHead: Bool = switch reading {
+        case .signed: true
+        case .missing: tail == nil
+        case .forged: false
         }
-        try await heads.write(AuditHead(team: team, lastSeq: seq, lastHash: hash), on: conn)
+        if signsHead {
+            try await conn.query("\(heads.writing(AuditHead(team: team, lastSeq: seq, lastHash: hash), after: insert))", logger: logger)
+        } else {
+            try await conn.query("\(insert)", logger: logger)
+        }
     }
 
     var heads: AuditHeads { AuditHeads(key: chainKey, logger: logger) }

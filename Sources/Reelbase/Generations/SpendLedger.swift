@@ -87,17 +87,29 @@ struct SpendLedger: Sendable {
             ), t AS (
                 UPDATE teams SET reserved_usd = greatest(teams.reserved_usd - g.reserved_usd, 0), spent_usd = teams.spent_usd + \(charge.amount)
                 FROM g, booked WHERE teams.id = g.team_id
+                RETURNING teams.budget_usd, teams.spent_usd
             ), c AS (
                 UPDATE campaigns SET reserved_usd = greatest(campaigns.reserved_usd - g.reserved_usd, 0), spent_usd = campaigns.spent_usd + \(charge.amount)
                 FROM g, booked WHERE campaigns.team_id = g.team_id AND campaigns.id = g.campaign_id
+                RETURNING campaigns.id, campaigns.name, campaigns.budget_usd, campaigns.spent_usd
             )
             UPDATE generations SET reserved_usd = 0, cost_usd = \(charge.amount), cost_is_estimate = \(charge.isEstimate),
                 reported_cost_usd = \(charge.reported), cost_flag = \(charge.flag)
             FROM g, booked WHERE generations.id = g.id
-            RETURNING generations.id
+            RETURNING generations.team_id, (SELECT budget_usd FROM t), (SELECT spent_usd FROM t),
+                      (SELECT id FROM c), (SELECT name FROM c), (SELECT budget_usd FROM c), (SELECT spent_usd FROM c)
             """, logger: logger)
-        guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
-        try await outbox?.budgetCrossings(generation: generation, booked: charge.amount, on: conn)
+        // The budgets as this booking left them, for the threshold events: no second read while their rows are locked.
+        guard let (team, teamBudget, teamSpent, campaign, name, campaignBudget, campaignSpent) = try await rows
+            .decode((UUID, Decimal?, Decimal?, UUID?, String?, Decimal?, Decimal?).self).firstElement() else { return false }
+        var budgets: [WebhookOutbox.BookedBudget] = []
+        if let teamBudget, let teamSpent {
+            budgets.append(.init(scope: "team", team: team, campaign: nil, name: nil, budget: teamBudget, spent: teamSpent))
+        }
+        if let campaign, let campaignBudget, let campaignSpent {
+            budgets.append(.init(scope: "campaign", team: team, campaign: campaign, name: name, budget: campaignBudget, spent: campaignSpent))
+        }
+        try await outbox?.budgetCrossings(generation: generation, booked: charge.amount, budgets: budgets, on: conn)
         return true
     }
 }

@@ -35,28 +35,32 @@ struct WebhookOutbox: Sendable {
         }
     }
 
+    /// A team's or campaign's budget and its spend just after a booking.
+    struct BookedBudget: Sendable {
+        let scope: String
+        let team: UUID
+        let campaign: UUID?
+        let name: String?
+        let budget: Decimal
+        let spent: Decimal
+    }
+
     /// After spend was booked for `generation` (in this transaction, rows still locked): one
     /// `budget.threshold` for each team or campaign budget whose spend just went from below 80 %
     /// (or 100 %) to at or above it. Spend only grows, and each booking holds the budget's row
-    /// lock, so exactly one booking sees each crossing.
-    func budgetCrossings(generation: UUID, booked amount: Decimal, on conn: PostgresConnection) async throws {
+    /// lock, so exactly one booking sees each crossing. `budgets` come back from the booking's
+    /// own statement (SpendLedger.settle): no read of its own while the budget rows are locked.
+    func budgetCrossings(generation: UUID, booked amount: Decimal, budgets: [BookedBudget], on conn: PostgresConnection) async throws {
         guard amount > 0 else { return }
-        let rows = try await conn.query("""
-            SELECT 'team', g.team_id, NULL::uuid, NULL::text, t.budget_usd, t.spent_usd
-            FROM generations g JOIN teams t ON t.id = g.team_id WHERE g.id = \(generation) AND t.budget_usd > 0
-            UNION ALL
-            SELECT 'campaign', g.team_id, c.id, c.name, c.budget_usd, c.spent_usd
-            FROM generations g JOIN campaigns c ON c.team_id = g.team_id AND c.id = g.campaign_id
-            WHERE g.id = \(generation) AND c.budget_usd > 0
-            """, logger: logger)
         var crossings: [BudgetThresholdData] = []
-        for try await (scope, team, campaign, name, budget, spent) in rows.decode((String, UUID, UUID?, String?, Decimal, Decimal).self) {
-            let before = spent - amount
+        for booked in budgets where booked.budget > 0 {
+            let before = booked.spent - amount
             for percent in [80, 100] {
-                let line = budget * Decimal(percent) / 100
-                if before < line, spent >= line {
-                    crossings.append(BudgetThresholdData(scope: scope, team_id: team, campaign_id: campaign, campaign_name: name,
-                                                         threshold_percent: percent, budget_usd: budget, spent_usd: spent, generation_id: generation))
+                let line = booked.budget * Decimal(percent) / 100
+                if before < line, booked.spent >= line {
+                    crossings.append(BudgetThresholdData(scope: booked.scope, team_id: booked.team, campaign_id: booked.campaign,
+                                                         campaign_name: booked.name, threshold_percent: percent, budget_usd: booked.budget,
+                                                         spent_usd: booked.spent, generation_id: generation))
                 }
             }
         }

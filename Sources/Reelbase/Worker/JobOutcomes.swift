@@ -71,9 +71,10 @@ struct JobOutcomes: Sendable {
                 RETURNING state
                 """, logger: logger)
             guard let state = try await rows.decode(GenerationState.self).firstElement() else { return false }
-            try await ledger.release(generation: job.id, on: conn)
             if state == .failed { try await webhooks.emit(.generationFailed, eventData(job, state: .failed, error: .init(kind: kind, message: message)), team: job.teamID, on: conn) }
             return true
+        } settling: { conn in
+            try await ledger.release(generation: job.id, on: conn)
         }
     }
 
@@ -103,9 +104,9 @@ struct JobOutcomes: Sendable {
                 WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.stateIn(.submitted, .cancelRequested))
                 RETURNING id
                 """, logger: logger)
-            guard try await rows.decode(UUID.self).firstElement() != nil else { return false }
+            return try await rows.decode(UUID.self).firstElement() != nil
+        } settling: { conn in
             try await ledger.settle(generation: job.id, charge: .init(reported: nil, estimate: job.estimate), on: conn)
-            return true
         }
     }
 
@@ -124,11 +125,6 @@ struct JobOutcomes: Sendable {
                 RETURNING state
                 """, logger: logger)
             guard let state = try await rows.decode(GenerationState.self).firstElement() else { return false }
-            try await ledger.settle(generation: job.id, charge: charge, on: conn)
-            if charge.flag != nil, let reported = cost {
-                try await raiseAlert(team: job.teamID, accountKey: job.accountKey, kind: "cost_out_of_range", message:
-                    "The \(job.provider) account reported a cost of \(reported) USD for generation \(job.id), outside 0 to 10 times its estimate of \(job.estimate) USD. The estimate was booked; check the provider's bill.", on: conn)
-            }
             if let observation { try await credits.record(observation, team: job.teamID, account: job.accountID, generation: job.id, on: conn) }
             try await jobs.enqueue(ExtractPoster.self, .init(team: job.teamID, generation: job.id, video: video.id), team: job.teamID, on: conn)
             let stored = GenerationEventData.Video(sha256: video.sha256.hex, size: video.size, content_type: video.contentType,
@@ -137,6 +133,12 @@ struct JobOutcomes: Sendable {
                 try await webhooks.emit(.generationSucceeded, eventData(job, state: state, cost: charge.amount, video: stored), team: job.teamID, on: conn)
             }
             return true
+        } settling: { conn in
+            try await ledger.settle(generation: job.id, charge: charge, on: conn)
+            if charge.flag != nil, let reported = cost {
+                try await raiseAlert(team: job.teamID, accountKey: job.accountKey, kind: "cost_out_of_range", message:
+                    "The \(job.provider) account reported a cost of \(reported) USD for generation \(job.id), outside 0 to 10 times its estimate of \(job.estimate) USD. The estimate was booked; check the provider's bill.", on: conn)
+            }
         }
     }
 
@@ -146,14 +148,20 @@ struct JobOutcomes: Sendable {
                             cost_usd: cost, video: video, error: error)
     }
 
+    /// `body` moves the generation (false: the lease was lost, nothing more happens); then the
+    /// money moves (`settling`) and the audit row is appended. Those last two take rows every
+    /// job of the team shares (its budget, campaign, spend rollups and audit chain), locked
+    /// until commit, so they come last: the shorter they are held, the more jobs finish per second.
     private func finish(_ job: ClaimedJob, event: String, details: [String: JSONValue],
-                        _ body: (PostgresConnection) async throws -> Bool) async throws -> Bool {
+                        _ body: (PostgresConnection) async throws -> Bool,
+                        settling: (PostgresConnection) async throws -> Void = { _ in }) async throws -> Bool {
         try await db.transaction(logger: logger) { conn in
             guard try await body(conn) else { return false }
-            try await audit.append(AuditEvent(event, target: "generation", id: job.id.uuidString, details: .object(details)),
-                                   team: job.teamID, actor: .system, on: conn)
             // A storyboard take: its storyboard takes the next step once this commits.
             try await AdvanceStoryboard.wake(after: job.id, jobs: jobs, on: conn, logger: logger)
+            try await settling(conn)
+            try await audit.append(AuditEvent(event, target: "generation", id: job.id.uuidString, details: .object(details)),
+                                   team: job.teamID, actor: .system, on: conn)
             return true
         }
     }
