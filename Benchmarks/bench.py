@@ -11,7 +11,8 @@ import bench_reads
 def throughput(binary, n=200):
     db = fresh_database("reelbase_bench_tp")
     sim = start_simulator(binary, latency=0, name="tp-sim")
-    env = base_env(db, REELBASE_WORKER_SLOTS=32, REELBASE_WORKER_EXPECTED_SECONDS=0.05, REELBASE_WORKER_IDLE_POLL_MS=10)
+    env = base_env(db, REELBASE_WORKER_SLOTS=32, REELBASE_WORKER_EXPECTED_SECONDS=0.05, REELBASE_WORKER_MIN_POLL_MS=10,
+                   REELBASE_WORKER_IDLE_POLL_MS=10)
     server, _ = start_server(binary, env, name="tp-serve")
     key = team_with_account(binary, env, server, sim, concurrency=100)
     started = time.time()
@@ -100,6 +101,51 @@ def streaming_memory(binary, clients=20, size=20_000_000):
             "aggregate_mb_per_s": round(clients * size / 1e6 / elapsed, 1)}
 
 
+def big_png(width, height):
+    """A valid RGB PNG of random pixels (barely compressible): about width × height × 3 bytes."""
+    import struct, zlib
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + os.urandom(width * 3) for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
+
+
+def startup_and_uploads(binary, uploads=5):
+    """Start to `/readyz` (migrated database), idle memory, and image upload MB/s."""
+    db = fresh_database("reelbase_bench_start")
+    env = base_env(db, REELBASE_RUN_WORKER="false")
+    port = free_port()
+    started = time.time()
+    proc = start([binary, "serve"], env=dict(env, REELBASE_PORT=str(port)), name="start-serve")
+    url = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/readyz", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except Exception:
+            pass
+        if time.time() - started > 60:
+            raise RuntimeError("/readyz did not answer in 60 s")
+        time.sleep(0.005)
+    ready_ms = (time.time() - started) * 1000
+    time.sleep(2)
+    idle = rss_kib(proc.pid)
+    key = json.loads(sh(binary, "team", "create", "--name", "Uploads", "--owner-email", "uploads@example.com", env=env))["api_key"]
+    images = [big_png(1600, 1600) for _ in range(uploads)]
+    started = time.time()
+    for image in images:
+        req = urllib.request.Request(url + "/api/v1/assets", data=image, method="POST",
+                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "image/png"})
+        with urllib.request.urlopen(req, timeout=120) as r:
+            assert r.status == 201, r.status
+    elapsed = time.time() - started
+    megabytes = sum(len(i) for i in images) / 1e6
+    return {"start_to_readyz_ms": round(ready_ms), "rss_idle_mb": round(idle / 1024, 1), "uploads": uploads,
+            "upload_mb_each": round(megabytes / uploads, 1), "upload_mb_per_s": round(megabytes / elapsed, 1)}
+
+
 def main():
     binary = build()
     results = {}
@@ -107,7 +153,8 @@ def main():
     sizes = tuple(int(x) for x in os.environ.get("BENCH_SIZES", "100000,1000000").split(","))
     for name, run in [("reads", lambda b: bench_reads.reads(b, sizes)),
                       ("end_to_end", lambda b: [bench_reads.end_to_end(b, 1), bench_reads.end_to_end(b, 3)]),
-                      ("throughput", throughput), ("polling", polling), ("streaming_memory", streaming_memory)]:
+                      ("throughput", throughput), ("polling", polling), ("streaming_memory", streaming_memory),
+                      ("startup_and_uploads", startup_and_uploads)]:
         if only and name not in only:
             continue
         log(f"== {name}")

@@ -311,6 +311,20 @@ def table(results):
                       f"{spend.get('monthly_rows', 0):,} monthly, {spend.get('account_day_rows', 0):,} account-day rows), median of 10:"]
         lines += [f"- by {g}: {spend[g]['median_ms']} ms ({spend[g]['groups']} groups, equals the ledger: {spend[g]['equals_ledger']})"
                   for g in ("day", "campaign", "model")]
+    start = results.get("startup_and_uploads")
+    if start:
+        lines.append(f"- start to `/readyz` {start['start_to_readyz_ms']} ms; idle memory {start['rss_idle_mb']} MB; image upload "
+                     f"{start['upload_mb_per_s']} MB/s ({start['uploads']} PNGs of {start['upload_mb_each']} MB)")
+    memory = results.get("streaming_memory")
+    if memory:
+        lines.append(f"- {memory['clients']} clients streaming a {memory['video_mb']:.0f} MB video: memory {memory['rss_idle_mb']} → "
+                     f"{memory['rss_peak_mb']} MB (+{memory['rss_growth_mb']} MB), {memory['aggregate_mb_per_s']} MB/s in all")
+    poll = results.get("polling")
+    if poll:
+        lines.append(f"- status requests per generation against a {poll['job_seconds']} s job: Reelbase {poll['reelbase_polls_per_generation']}, "
+                     f"the official SDK's loop {poll['sdk_polls_per_generation']}")
+    for r in results.get("throughput", []) if isinstance(results.get("throughput"), list) else [results["throughput"]] if results.get("throughput") else []:
+        lines.append(f"- one `serve` process with its worker: {r['per_second']} generations/s ({r['generations']} in {r['seconds']} s)")
     for r in results.get("end_to_end", []):
         lines.append(f"- {r['workers']} worker process(es): {r['per_second']} generations/s ({r['generations']} in {r['seconds']} s); "
                      f"500-item batch planned and queued in {r['batch_planned_and_queued_ms']} ms; most in flight {r['most_in_flight']} "
