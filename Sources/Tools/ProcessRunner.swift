@@ -20,10 +20,16 @@ public struct ProcessRunner: Sendable {
 
     /// A process that runs longer is terminated (its status is then non-zero).
     public var timeout: Duration
+    /// Run at a lower CPU priority (`nice -n 10`): posters and cuts are background work, and on
+    /// a busy machine they must not slow the paid pipeline (claims, submissions, bookings).
+    public var background: Bool
 
-    public init(timeout: Duration = .seconds(30)) {
+    public init(timeout: Duration = .seconds(30), background: Bool = false) {
         self.timeout = timeout
+        self.background = background
     }
+
+    private static let nice = locate("nice", path: "/usr/bin:/bin")
 
     /// The first executable `name` on PATH.
     public static func locate(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
@@ -46,11 +52,14 @@ public struct ProcessRunner: Sendable {
         }
         let outHandle = try FileHandle(forWritingTo: out)
         let errHandle = try FileHandle(forWritingTo: err)
-        let box = RunningProcess(executable: executable, arguments: arguments, output: outHandle, errorOutput: errHandle)
-        // Too slow: a failure rather than a stuck task.
+        // `nice` execs the tool in its own place, so the timeout still stops the tool itself.
+        let (program, args) = background && Self.nice != nil ? (Self.nice!, ["-n", "10", executable] + arguments) : (executable, arguments)
+        let box = RunningProcess(executable: program, arguments: args, output: outHandle, errorOutput: errHandle)
+        // Too slow: a failure rather than a stuck task. SIGKILL, not SIGTERM: a child inherits
+        // ignored signals, and a service that handles SIGTERM itself may have its tools ignore it.
         let watchdog = Task { [timeout] in
             try await Task.sleep(for: timeout)
-            box.process.terminate()
+            if box.process.isRunning { kill(box.process.processIdentifier, SIGKILL) }
         }
         defer { watchdog.cancel() }
         let status: Int32 = try await withCheckedThrowingContinuation { done in

@@ -26,7 +26,7 @@ struct PosterExtractor: Sendable {
             var args = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
             if let seek { args += ["-ss", seek] }
             args += ["-i", video.path, "-frames:v", "1", "-vf", "scale='min(\(maxWidth),iw)':-2", "-q:v", "4", "-f", "image2", out.path]
-            guard try await ProcessRunner(timeout: timeout).run(ffmpeg, args).status == 0,
+            guard try await ProcessRunner(timeout: timeout, background: true).run(ffmpeg, args).status == 0,
                   let data = try? Data(contentsOf: out), !data.isEmpty else { continue }
             return data.count <= maxBytes ? data : nil
         }

@@ -76,7 +76,7 @@ struct VideoTools: Sendable {
 
     static let quiet = ["-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
 
-    private var runner: ProcessRunner { ProcessRunner(timeout: timeout) }
+    private var runner: ProcessRunner { ProcessRunner(timeout: timeout, background: true) }
 
     private func tool(_ path: String?) throws -> String {
         guard let path, available else { throw VideoToolError.unavailable }

@@ -32,12 +32,16 @@ struct WorkQueue: Sendable {
     func claimSubmissions(limit: Int) async throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
         let accounts = try await db.query("""
+            -- In-flight jobs per account, counted once: a count per queued row cost a full count
+            -- for every queued job of a saturated account on every claim (28 ms at 500 queued).
+            WITH busy AS (
+                SELECT account_key, count(*) AS n FROM generations WHERE \(GenerationSQL.inFlight()) GROUP BY account_key
+            )
             SELECT DISTINCT account_key FROM (
-                SELECT g.account_key FROM generations g
+                SELECT g.account_key FROM generations g LEFT JOIN busy b ON b.account_key = g.account_key
                 WHERE g.state = \(GenerationState.queued) AND g.next_attempt_at <= now()
                   AND NOT EXISTS (SELECT 1 FROM provider_pauses p WHERE p.account_key = g.account_key AND p.paused_until > now())
-                  AND (SELECT count(*) FROM generations x WHERE x.account_key = g.account_key AND \(GenerationSQL.inFlight(column: "x.state")))
-                      < g.concurrency_limit
+                  AND coalesce(b.n, 0) < g.concurrency_limit
                 ORDER BY g.next_attempt_at, g.created_at
                 LIMIT 32
             ) due
