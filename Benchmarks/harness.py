@@ -205,6 +205,13 @@ def rss_kib(pid):
     return 0
 
 
+def stop_started():
+    """Kills what earlier steps started, so their leftovers (a worker still making posters)
+    do not take CPU from the next measurement."""
+    _stop_all()
+    PROCS.clear()
+
+
 @atexit.register
 def _stop_all():
     for proc in PROCS:
