@@ -103,7 +103,10 @@ enum ProviderErrorMapping {
 enum RateLimitReset {
     static func date(from headers: HTTPHeaders, now: Date) -> Date? {
         if let value = headers.first(name: "x-rate-limit-reset-at-utc"), let date = parse(value) {
-            return date
+            // A time given to the second stands for any instant of that second: wait for its
+            // end, or the retry can land just before the provider's real reset and be refused again.
+            let seconds = date.timeIntervalSince1970
+            return seconds.rounded(.down) == seconds ? date.addingTimeInterval(1) : date
         }
         if let value = headers.first(name: "retry-after"), let seconds = TimeInterval(value.trimmingCharacters(in: .whitespaces)) {
             return now.addingTimeInterval(seconds)

@@ -68,8 +68,14 @@ import Testing
         let headers = HTTPHeaders([("content-type", "application/json"), ("x-rate-limit-reset-at-utc", "2030-01-02T03:04:05Z")])
         let response = ProviderHTTPResponse(status: 429, headers: headers, body: Data(#"{"error":"slow down"}"#.utf8))
         let error = ProviderErrorMapping.classify(response, call: .submit, api: .segmindV2)
-        #expect(error.kind == .rateLimited(resetAt: Date(timeIntervalSince1970: 1_893_553_445)))
+        // Given to the second: the end of that second, so a retry is never early.
+        #expect(error.kind == .rateLimited(resetAt: Date(timeIntervalSince1970: 1_893_553_446)))
         #expect(error.message == "slow down")
+    }
+
+    @Test func aResetTimeWithFractionsIsTakenAsGiven() {
+        let headers = HTTPHeaders([("x-rate-limit-reset-at-utc", "2030-01-02T03:04:05.250Z")])
+        #expect(RateLimitReset.date(from: headers, now: Date()) == Date(timeIntervalSince1970: 1_893_553_445.25))
     }
 
     @Test func rateLimitWithoutResetHeader() {
