@@ -13,7 +13,7 @@ public struct Page<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
 }
 
 /// A `Page` whose items are already JSON (GenerationJSONCache). The same bytes `JSONEncoder.api`
-/// writes for `Page(data:next_cursor:)` with those items (PagingTests checks): sorted keys put
+/// writes for `Page(data:next_cursor:)` with those items (ListJSONTests checks): sorted keys put
 /// `data` before `next_cursor`, and a nil cursor is left out.
 public struct EncodedPage: ResponseGenerator, Sendable {
     public let items: [Data]
