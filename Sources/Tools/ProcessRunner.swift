@@ -53,7 +53,8 @@ public struct ProcessRunner: Sendable {
         let outHandle = try FileHandle(forWritingTo: out)
         let errHandle = try FileHandle(forWritingTo: err)
         // `nice` execs the tool in its own place, so the timeout still stops the tool itself.
-        let (program, args) = background && Self.nice != nil ? (Self.nice!, ["-n", "10", executable] + arguments) : (executable, arguments)
+        var (program, args) = (executable, arguments)
+        if background, let nice = Self.nice { (program, args) = (nice, ["-n", "10", executable] + arguments) }
         let box = RunningProcess(executable: program, arguments: args, output: outHandle, errorOutput: errHandle)
         // Too slow: a failure rather than a stuck task. SIGKILL, not SIGTERM: a child inherits
         // ignored signals, and a service that handles SIGTERM itself may have its tools ignore it.

@@ -41,5 +41,5 @@ enum GenerationSQL {
     }
 
     /// Holding a provider slot of the job's account (counted against its concurrency limit).
-    static func inFlight(column: String = "state") -> SQLFragment { stateIn(.submitting, .submitted, .cancelRequested, column: column) }
+    static func inFlight() -> SQLFragment { stateIn(.submitting, .submitted, .cancelRequested) }
 }
