@@ -83,8 +83,8 @@ def duration(text):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def wrk(url, key):
-    out = subprocess.run(["wrk", "-t2", "-c64", f"-d{SECONDS}s", "--timeout", "10s", "--latency", "-H", f"Authorization: Bearer {key}", url],
+def wrk(url, key, connections=64):
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{SECONDS}s", "--timeout", "10s", "--latency", "-H", f"Authorization: Bearer {key}", url],
                          capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in out:
         raise RuntimeError(f"errors under load:\n{out}")
@@ -97,19 +97,19 @@ def percentile(wrk_output, p):
     return duration(re.search(rf"^\s+{p}%\s+(\S+)$", wrk_output, re.M).group(1))
 
 
-def pgbench(db, query, seconds=SECONDS):
+def pgbench(db, query, seconds=SECONDS, connections=64):
     with tempfile.TemporaryDirectory() as d:
         with open(os.path.join(d, "q.sql"), "w") as f:
             f.write(" ".join(query.split()) + ";\n")
-        out = subprocess.run([PGBENCH, "-n", "-M", "extended", "-c", "64", "-j", "2", "-T", str(seconds), "-f", os.path.join(d, "q.sql"),
+        out = subprocess.run([PGBENCH, "-n", "-M", "extended", "-c", str(connections), "-j", "2", "-T", str(seconds), "-f", os.path.join(d, "q.sql"),
                               "-l", "--log-prefix", os.path.join(d, "log"), db], check=True, capture_output=True, text=True).stdout
         latencies = sorted(int(line.split()[2]) / 1000 for name in os.listdir(d) if name.startswith("log")
                            for line in open(os.path.join(d, name)))
     if not latencies:  # a busy machine can spend the whole run opening 64 connections
         if seconds < SECONDS * 4:
-            return pgbench(db, query, seconds * 2)
+            return pgbench(db, query, seconds * 2, connections)
         raise RuntimeError(f"pgbench finished no transaction in {seconds} s:\n{out}")
-    # pgbench's own rate leaves out the time spent opening 64 connections.
+    # pgbench's own rate leaves out the time spent opening its connections.
     tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", out).group(1))
     return {"tps": tps, "p50_ms": latencies[len(latencies) // 2], "p99_ms": latencies[int(len(latencies) * 0.99)]}
 
@@ -118,17 +118,24 @@ def plan(db, query):
     return [line for line in sql(db, "EXPLAIN ANALYZE " + query).splitlines()]
 
 
+# Besides the 64 connections the issue asks for, the unfiltered shape at 8: on 2 cores shared by
+# wrk, the API and PostgreSQL, latency at 64 is mostly waiting in line (pgbench's own p99 too).
+FEW_CONNECTIONS = 8
+
+
 def read_paths(db, server, key, team, rows, profile=None):
     results = []
-    for label, params, query in shapes(db, team):
+    every = list(shapes(db, team))
+    runs = [(shape, 64) for shape in every] + [(every[0], FEW_CONNECTIONS)]  # every[0]: no filter
+    for (label, params, query), connections in runs:
         uses = " | ".join(l.strip() for l in plan(db, query) if "Scan" in l)[:160]
         if "Seq Scan" in uses:
             raise RuntimeError(f"{label} scans the table: {uses}")
-        api_side = wrk(f"{server}/api/v1/generations?limit=50&{params}", key)
-        db_side = pgbench(db, query)
-        results.append({"rows": rows, "shape": label, "api": api_side, "pgbench": db_side,
+        api_side = wrk(f"{server}/api/v1/generations?limit=50&{params}", key, connections)
+        db_side = pgbench(db, query, connections=connections)
+        results.append({"rows": rows, "shape": label, "connections": connections, "api": api_side, "pgbench": db_side,
                         "ratio": round(api_side["rps"] / db_side["tps"], 2), "plan": uses})
-        log(f"  {rows:>9,} {label:<30} api {api_side['rps']:8.0f}/s p50 {api_side['p50_ms']:7.1f} p99 {api_side['p99_ms']:7.1f} ms"
+        log(f"  {rows:>9,} {label:<30} c{connections:<3} api {api_side['rps']:8.0f}/s p50 {api_side['p50_ms']:7.1f} p99 {api_side['p99_ms']:7.1f} ms"
             f" | pgbench {db_side['tps']:8.0f}/s p50 {db_side['p50_ms']:7.1f} p99 {db_side['p99_ms']:7.1f} ms | ratio {results[-1]['ratio']}")
     if profile:  # a separate, unreported run: perf's sampling slows the server it watches
         profile.start()
@@ -299,11 +306,11 @@ def reads(binary, sizes=(100_000, 1_000_000)):
 
 
 def table(results):
-    lines = ["| `GET /generations?limit=50&…` | rows | API req/s | API p50 | API p99 | pgbench tps | pgbench p50 | pgbench p99 | ratio |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| `GET /generations?limit=50&…` | rows | connections | API req/s | API p50 | API p99 | pgbench tps | pgbench p50 | pgbench p99 | ratio |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results.get("reads", {}).get("read_paths", []):
         a, p = r["api"], r["pgbench"]
-        lines.append(f"| {r['shape']} | {r['rows']:,} | {a['rps']:,.0f} | {a['p50_ms']:.1f} ms | {a['p99_ms']:.1f} ms | {p['tps']:,.0f} | "
+        lines.append(f"| {r['shape']} | {r['rows']:,} | {r.get('connections', 64)} | {a['rps']:,.0f} | {a['p50_ms']:.1f} ms | {a['p99_ms']:.1f} ms | {p['tps']:,.0f} | "
                      f"{p['p50_ms']:.1f} ms | {p['p99_ms']:.1f} ms | {r['ratio']:.2f} |")
     spend = results.get("reads", {}).get("spend")
     if spend:

@@ -38,8 +38,11 @@ func runClaimLoop<Item: Sendable>(
             }
             if !claimed { await wake.wait(upTo: idlePoll) }
         }
+        // A graceful shutdown gives in-flight work `grace`; a cancelled loop stops it at once. A
+        // cancelled Task.sleep returns without waiting, so waiting out the grace then would spin
+        // on a thread of the shared pool: two such loops had stalled a 2-core process for 30 s.
         let graceEnds = ContinuousClock.now + grace
-        while running.get() > 0 && ContinuousClock.now < graceEnds {
+        while running.get() > 0 && ContinuousClock.now < graceEnds && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
         }
         tasks.cancelAll()

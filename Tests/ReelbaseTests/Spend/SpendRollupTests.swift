@@ -57,10 +57,14 @@ import Testing
         options.simulator = SimulatorConfig(latencySeconds: 0.5, retentionSeconds: 3600, failRate: 0.3)
         options.expectedSeconds = 0.5
         try await PipelineHarness.run(options) { h in
-            // The first submission is ambiguous (502 after the provider took it): retried by a person.
-            await h.simulator.setFaults([FaultRule(route: .submit, fault: .badGateway, count: 1, afterProcessing: true)], failRate: 0.3)
             let campaign = try decode(Identified.self, from: try await h.client.call("/api/v1/campaigns", .post, key: h.team.api_key,
                                                                                    json: #"{"name": "Rollup"}"#)).id
+            // At least one failure whatever the dice say below: the provider refuses this one.
+            await h.simulator.setFaults([], failRate: 1)
+            let doomed = try await h.generate(#"{"model": "veo-3.1-fast", "prompt": "doomed take", "duration": 4, "campaign_id": "\#(campaign)"}"#)
+            try await h.wait(doomed, for: ["failed"])
+            // The next submission is ambiguous (502 after the provider took it): retried by a person.
+            await h.simulator.setFaults([FaultRule(route: .submit, fault: .badGateway, count: 1, afterProcessing: true)], failRate: 0.3)
             var ids: [String] = []
             for index in 0..<16 {
                 let inCampaign = index % 2 == 0 ? #", "campaign_id": "\#(campaign)""# : ""

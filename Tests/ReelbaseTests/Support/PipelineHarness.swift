@@ -92,13 +92,29 @@ struct PipelineHarness: Sendable {
         var last = try await generation(id)
         while !states.contains(last.status.rawValue) {
             guard ContinuousClock.now < deadline else {
-                Issue.record("generation \(id) never reached \(states); last: \(last.status) \(String(describing: last.error))")
+                Issue.record("generation \(id) never reached \(states); last: \(last.status) \(String(describing: last.error)); \(try await whereItStands(id))")
                 return last
             }
             try await Task.sleep(for: .milliseconds(100))
             last = try await generation(id)
         }
         return last
+    }
+
+    /// The worker's view of a stuck job, for the failure message: its lease, next poll and attempts.
+    private func whereItStands(_ id: String) async throws -> String {
+        try await sql { db, logger in
+            let uuid = UUID(uuidString: id)
+            let row = try await db.query("""
+                SELECT concat_ws(' ', 'now', clock_timestamp(), 'next_poll_at', next_poll_at, 'lease', lease_expires_at, 'by', leased_by,
+                                 'polls', poll_count, 'attempt', attempt)
+                FROM generations WHERE id = \(uuid)
+                """, logger: logger).decode(String.self).firstElement() ?? "no row"
+            let attempts = try await db.query("""
+                SELECT concat_ws(' ', at, phase, outcome, message) FROM generation_attempts WHERE generation_id = \(uuid) ORDER BY id
+                """, logger: logger).decode(String.self).reduce(into: [String]()) { $0.append($1) }
+            return row + "; attempts: " + attempts.joined(separator: " | ")
+        }
     }
 
     func sql<T: Sendable>(_ body: @escaping @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
