@@ -115,20 +115,8 @@ def startup_and_uploads(binary, uploads=5):
     """Start to `/readyz` (migrated database), idle memory, and image upload MB/s."""
     db = fresh_database("reelbase_bench_start")
     env = base_env(db, REELBASE_RUN_WORKER="false")
-    port = free_port()
     started = time.time()
-    proc = start([binary, "serve"], env=dict(env, REELBASE_PORT=str(port)), name="start-serve")
-    url = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/readyz", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except Exception:
-            pass
-        if time.time() - started > 60:
-            raise RuntimeError("/readyz did not answer in 60 s")
-        time.sleep(0.005)
+    url, proc = start_server(binary, env, name="start-serve", poll=0.005)
     ready_ms = (time.time() - started) * 1000
     time.sleep(2)
     idle = rss_kib(proc.pid)

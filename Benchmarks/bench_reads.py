@@ -330,7 +330,8 @@ def table(results):
     if poll:
         lines.append(f"- status requests per generation against a {poll['job_seconds']} s job: Reelbase {poll['reelbase_polls_per_generation']}, "
                      f"the official SDK's loop {poll['sdk_polls_per_generation']}")
-    for r in results.get("throughput", []) if isinstance(results.get("throughput"), list) else [results["throughput"]] if results.get("throughput") else []:
+    r = results.get("throughput")
+    if r:
         lines.append(f"- one `serve` process with its worker: {r['per_second']} generations/s ({r['generations']} in {r['seconds']} s)")
     for r in results.get("end_to_end", []):
         lines.append(f"- {r['workers']} worker process(es): {r['per_second']} generations/s ({r['generations']} in {r['seconds']} s); "

@@ -54,7 +54,7 @@ def start(args, env=None, name="proc"):
     return proc
 
 
-def wait_http(url, timeout=120):
+def wait_http(url, timeout=120, every=0.1):
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -63,7 +63,7 @@ def wait_http(url, timeout=120):
                     return
         except Exception:
             pass
-        time.sleep(0.1)
+        time.sleep(every)
     raise RuntimeError(f"{url} did not come up")
 
 
@@ -80,12 +80,13 @@ def start_simulator(binary, latency, video_bytes=None, name="sim", history_lag=N
     return url
 
 
-def start_server(binary, env, name="serve"):
+def start_server(binary, env, name="serve", poll=0.1):
+    """`poll`: how often to look at /readyz (the start-up benchmark looks every 5 ms)."""
     port = free_port()
     env = dict(env, REELBASE_PORT=str(port))
     proc = start([binary, "serve"], env=env, name=name)
     url = f"http://127.0.0.1:{port}"
-    wait_http(url + "/readyz")
+    wait_http(url + "/readyz", every=poll)
     return url, proc
 
 

@@ -52,6 +52,17 @@ struct AuditHeads: Sendable {
     /// The team's head. A chain written before heads existed gets its current tail signed once.
     func current(team: UUID, on conn: PostgresConnection) async throws -> Reading {
         if let reading = try await read(team: team, on: conn) { return reading }
+        return try await headless(team: team, on: conn)
+    }
+
+    /// A head row as read: signed when its signature matches its fields.
+    func verify(_ head: AuditHead, signature: Data) -> Reading {
+        head.signature(key: key) == signature ? .signed(head) : .forged
+    }
+
+    /// The team has no head row: `.missing`, unless its chain was written before heads existed;
+    /// then its current tail is signed once.
+    func headless(team: UUID, on conn: PostgresConnection) async throws -> Reading {
         let pending = try await conn.query("DELETE FROM audit_heads_unsigned WHERE team_id = \(team) RETURNING team_id", logger: logger)
         guard try await pending.decode(UUID.self).firstElement() != nil else { return .missing }
         try await conn.query("SELECT pg_advisory_xact_lock(hashtextextended(\(team.uuidString), 7))", logger: logger)
@@ -65,7 +76,6 @@ struct AuditHeads: Sendable {
     private func read(team: UUID, on conn: PostgresConnection) async throws -> Reading? {
         let rows = try await conn.query("SELECT last_seq, last_hash, signature FROM audit_heads WHERE team_id = \(team)", logger: logger)
         guard let (seq, hash, signature) = try await rows.decode((Int64, Data, Data).self).firstElement() else { return nil }
-        let head = AuditHead(team: team, lastSeq: seq, lastHash: hash)
-        return head.signature(key: key) == signature ? .signed(head) : .forged
+        return verify(AuditHead(team: team, lastSeq: seq, lastHash: hash), signature: signature)
     }
 }

@@ -38,10 +38,9 @@ public struct AuditRepository: Sendable {
         // cut from the end stay visible as a gap before this row.
         let reading: AuditHeads.Reading
         if let headSeq, let headHash, let signature {
-            let head = AuditHead(team: team, lastSeq: headSeq, lastHash: headHash)
-            reading = head.signature(key: chainKey) == signature ? .signed(head) : .forged
+            reading = heads.verify(AuditHead(team: team, lastSeq: headSeq, lastHash: headHash), signature: signature)
         } else {
-            reading = try await heads.current(team: team, on: conn)  // a chain from before heads existed
+            reading = try await heads.headless(team: team, on: conn)
         }
         var prev = tail
         if case .signed(let head) = reading { prev = head.lastHash }
