@@ -24,11 +24,20 @@ public struct CreditRepository: Sendable {
 
     /// Appends inside the caller's transaction (the worker records it with the result it came with).
     public func record(_ observation: CreditObservation, team: UUID, account: UUID?, generation: UUID?, on conn: PostgresConnection) async throws {
-        try await conn.query("""
-            INSERT INTO credit_snapshots (team_id, account_id, provider, remaining, cost, source, generation_id, observed_at)
-            VALUES (\(team), \(account), \(observation.account.rawValue), \(observation.remaining), \(observation.cost),
-                    \(observation.source.rawValue), \(generation), \(observation.observedAt))
-            """, logger: logger)
+        try await conn.query("\(Self.insert(observation, team: team, account: account, generation: generation))", logger: logger)
+    }
+
+    /// The row one observation adds, as a statement a caller can also put inside a larger one
+    /// (the worker writes it with the state change it came with: one round trip, not two).
+    /// `condition`: e.g. that the state change it came with matched its row. The casts type the
+    /// NULL binds, which a SELECT list does not take from the columns.
+    static func insert(_ observation: CreditObservation, team: UUID, account: UUID?, generation: UUID?, when condition: SQLFragment = "true") -> SQLFragment {
+        """
+        INSERT INTO credit_snapshots (team_id, account_id, provider, remaining, cost, source, generation_id, observed_at)
+        SELECT \(team)::uuid, \(account)::uuid, \(observation.account.rawValue)::text, \(observation.remaining)::numeric, \(observation.cost)::numeric,
+               \(observation.source.rawValue)::text, \(generation)::uuid, \(observation.observedAt)::timestamptz
+        WHERE \(condition)
+        """
     }
 
     public func record(_ observation: CreditObservation, team: UUID, account: UUID?, generation: UUID?) async throws {

@@ -10,6 +10,9 @@ protocol JobHandler: Sendable {
     static var kind: String { get }
     /// Attempts before the job is parked as `dead`.
     static var maxAttempts: Int { get }
+    /// At most this many of the kind run at once in one process (nil: as many as there are
+    /// slots). CPU-heavy kinds (ffmpeg) take one: a burst of them must not starve the others.
+    static var concurrency: Int? { get }
     /// Throwing schedules a retry with backoff (or `dead` after the last attempt). Handlers
     /// must be safe to run again: a worker may die after the work but before recording it.
     func run(_ payload: Payload, context: JobContext) async throws
@@ -17,6 +20,7 @@ protocol JobHandler: Sendable {
 
 extension JobHandler {
     static var maxAttempts: Int { 5 }
+    static var concurrency: Int? { nil }
 }
 
 /// What a running job knows about itself. Writes a handler wants fenced can name `leaseToken`
@@ -35,6 +39,7 @@ struct JobContext: Sendable {
 struct JobRegistry: Sendable {
     typealias Run = @Sendable (_ payload: Data, _ context: JobContext) async throws -> Void
     private var runs: [String: Run] = [:]
+    private var limits: [String: Int] = [:]
 
     init() {}
 
@@ -43,10 +48,17 @@ struct JobRegistry: Sendable {
         runs[Handler.kind] = { payload, context in
             try await handler.run(try JSONDecoder().decode(Handler.Payload.self, from: payload), context: context)
         }
+        limits[Handler.kind] = Handler.concurrency
     }
 
     /// Kinds a worker claims: a job of a kind this build does not know waits for one that does.
     var kinds: [String] { runs.keys.sorted() }
+
+    /// The kinds a worker may claim now, given how many of each it runs: a kind at its
+    /// `concurrency` waits until one of its own finishes.
+    func claimable(running: [String: Int]) -> [String] {
+        kinds.filter { kind in limits[kind].map { running[kind, default: 0] < $0 } ?? true }
+    }
 
     func run(kind: String) -> Run? { runs[kind] }
 }

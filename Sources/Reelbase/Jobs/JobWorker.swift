@@ -24,9 +24,20 @@ struct JobWorker: Service {
                 background.addTask { await listenForWork(on: JobQueue.notifyChannel, db: queue.db, wake: wake, logger: logger) }
                 background.addTask { await repeatEvery(settings.rescueEvery, "rescue") { try await rescue() } }
                 background.addTask { await repeatEvery(settings.scheduleEvery, "schedule") { try await schedulePeriodic() } }
+                // Jobs of each kind running here, for the kinds with a `concurrency` limit.
+                let running = LockedValue([String: Int]())
                 await runClaimLoop(slots: settings.slots, idlePoll: settings.idlePoll, grace: settings.shutdownGrace,
                                    wake: wake, stopping: stopping, logger: logger,
-                                   claim: { _ in try await queue.claim(kinds: registry.kinds).map { [$0] } ?? [] }, run: { await execute($0) })
+                                   claim: { _ in
+                                       let kinds = registry.claimable(running: running.get())
+                                       guard !kinds.isEmpty, let job = try await queue.claim(kinds: kinds) else { return [] }
+                                       running.update { $0[job.kind, default: 0] += 1 }
+                                       return [job]
+                                   },
+                                   run: { (job: JobQueue.Claimed) in
+                                       await execute(job)
+                                       running.update { $0[job.kind, default: 1] -= 1 }
+                                   })
                 background.cancelAll()
             }
         } onGracefulShutdown: {

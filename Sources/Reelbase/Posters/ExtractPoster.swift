@@ -10,6 +10,8 @@ struct ExtractPoster: JobHandler {
     }
     static let kind = "extract_poster"
     static let maxAttempts = 3
+    /// ffmpeg is CPU-heavy (about 0.1 s of CPU a poster): one at a time per process, niced.
+    static let concurrency: Int? = 1
 
     let posters: PosterService
 

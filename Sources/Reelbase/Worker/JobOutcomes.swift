@@ -14,11 +14,18 @@ struct JobOutcomes: Sendable {
     /// Webhook events of each outcome, written in the outcome's own transaction.
     let webhooks: WebhookOutbox
     let logger: Logger
+    /// This worker's finishing transactions, grouped (one per process: copies share it).
+    var batcher = FinishBatcher()
     var ledger: SpendLedger { SpendLedger(logger: logger, outbox: webhooks) }
 
-    /// The provider took the job: poll from `firstPoll` on.
-    func accepted(_ job: ClaimedJob, requestID: String, firstPoll: Date) async throws -> Bool {
-        try await fenced(job, """
+    /// The provider took the job: poll from `firstPoll` on. The attempt row and the credits the
+    /// answer reported go in the same statement (kept even when the lease was lost: they happened).
+    func accepted(_ job: ClaimedJob, requestID: String, firstPoll: Date, credits observation: CreditObservation? = nil) async throws -> Bool {
+        let credits: SQLFragment = observation.flatMap { $0.remaining != nil || $0.cost != nil ? $0 : nil }.map {
+            ", credits AS (\(CreditRepository.insert($0, team: job.teamID, account: job.accountID, generation: job.id)))"
+        } ?? ""
+        return try await fenced(job, """
+            WITH attempt AS (\(Self.attemptRow(job, phase: "submit", outcome: "accepted", message: requestID))) \(credits)
             UPDATE generations SET state = CASE WHEN state = \(GenerationState.cancelRequested) THEN state ELSE \(GenerationState.submitted) END,
                 provider_request_id = \(requestID), submitted_at = now(), next_poll_at = \(firstPoll), poll_count = 0,
                 \(GenerationSQL.clearLease), updated_at = now()
@@ -112,20 +119,33 @@ struct JobOutcomes: Sendable {
 
     /// The archived video, its cost, the credit snapshot and the audit row: all or nothing.
     /// A reported cost outside [0, 10 x estimate] is kept but not booked (SpendLedger.Charge); an alert says so.
-    func succeed(_ job: ClaimedJob, video: StoredBlob, cost: Decimal?, seed: Int?, observation: CreditObservation?) async throws -> Bool {
+    /// `completedIn`: the phase ("submit", "poll") whose answer brought the video; its attempt
+    /// row is written with the success.
+    func succeed(_ job: ClaimedJob, video: StoredBlob, cost: Decimal?, seed: Int?, observation: CreditObservation?,
+                 completedIn phase: String? = nil) async throws -> Bool {
         let charge = SpendLedger.Charge(reported: cost, estimate: job.estimate)
+        // The attempt row and the credit snapshot ride along with the update (one round trip);
+        // the snapshot only when the update matched, as before.
+        let along: [SQLFragment] = [
+            phase.map { "attempt AS (\(Self.attemptRow(job, phase: $0, outcome: "completed")))" },
+            observation.map {
+                "credits AS (\(CreditRepository.insert($0, team: job.teamID, account: job.accountID, generation: job.id, when: "EXISTS (SELECT 1 FROM moved)")))"
+            },
+        ].compactMap { $0 }
         return try await finish(job, event: "generation.succeeded",
                                 details: charge.auditDetails.merging(["video_bytes": .number(Double(video.size))]) { $1 }) { conn in
             let rows = try await conn.query("""
+                WITH moved AS (
                 UPDATE generations SET state = \(GenerationSQL.unlessCancelRequested(.succeeded)),
                     video_blob_id = \(video.id), video_sha256 = \(video.sha256.hex), video_size = \(video.size), video_content_type = \(video.contentType),
                     provider_seed = \(seed.map(Int64.init)), credits_after = \(observation?.remaining), error_kind = NULL, error_message = NULL,
                     finished_at = now(), \(GenerationSQL.clearLease), updated_at = now()
                 WHERE id = \(job.id) AND lease_token = \(job.leaseToken) AND \(GenerationSQL.inFlight())
                 RETURNING state
+                )\(unescaped: along.isEmpty ? "" : ",") \(list: along)
+                SELECT state FROM moved
                 """, logger: logger)
             guard let state = try await rows.decode(GenerationState.self).firstElement() else { return false }
-            if let observation { try await credits.record(observation, team: job.teamID, account: job.accountID, generation: job.id, on: conn) }
             try await jobs.enqueue(ExtractPoster.self, .init(team: job.teamID, generation: job.id, video: video.id), team: job.teamID, on: conn)
             let stored = GenerationEventData.Video(sha256: video.sha256.hex, size: video.size, content_type: video.contentType,
                                                    url: "/api/v1/generations/\(job.id.uuidString.lowercased())/video")
@@ -149,20 +169,34 @@ struct JobOutcomes: Sendable {
     }
 
     /// `body` moves the generation (false: the lease was lost, nothing more happens); then the
-    /// money moves (`settling`) and the audit row is appended. Those last two take rows every
-    /// job of the team shares (its budget, campaign, spend rollups and audit chain), locked
-    /// until commit, so they come last: the shorter they are held, the more jobs finish per second.
+    /// money moves (`settling`) and the audit row is appended, in one transaction shared with
+    /// the other finishes waiting at that moment (`FinishBatcher`).
     private func finish(_ job: ClaimedJob, event: String, details: [String: JSONValue],
-                        _ body: (PostgresConnection) async throws -> Bool,
-                        settling: (PostgresConnection) async throws -> Void = { _ in }) async throws -> Bool {
+                        _ body: @escaping @Sendable (PostgresConnection) async throws -> Bool,
+                        settling: @escaping @Sendable (PostgresConnection) async throws -> Void = { _ in }) async throws -> Bool {
+        let audit = AuditEvent(event, target: "generation", id: job.id.uuidString, details: .object(details))
+        return try await batcher.finish(Finish(job: job, audit: audit, body: body, settling: settling)) { [self] in try await together($0) }
+    }
+
+    /// Several finishes in one transaction, in the order that keeps the shared rows short-held:
+    /// every generation row first, then the teams' rows (locked in one order, so two batches
+    /// never wait on each other crosswise), the money and the audit rows, then commit.
+    private func together(_ finishes: [Finish]) async throws -> [Bool] {
         try await db.transaction(logger: logger) { conn in
-            guard try await body(conn) else { return false }
+            var moved: [Bool] = []
+            for finish in finishes { moved.append(try await finish.body(conn)) }
+            let done = zip(finishes, moved).filter(\.1).map(\.0)
+            guard !done.isEmpty else { return moved }
             // A storyboard take: its storyboard takes the next step once this commits.
-            try await AdvanceStoryboard.wake(after: job.id, jobs: jobs, on: conn, logger: logger)
-            try await settling(conn)
-            try await audit.append(AuditEvent(event, target: "generation", id: job.id.uuidString, details: .object(details)),
-                                   team: job.teamID, actor: .system, on: conn)
-            return true
+            for finish in done { try await AdvanceStoryboard.wake(after: finish.job.id, jobs: jobs, on: conn, logger: logger) }
+            let teams = Array(Set(done.map(\.job.teamID))).sorted { $0.uuidString < $1.uuidString }
+            try await conn.query("SELECT 1 FROM teams WHERE id = ANY(\(teams)) ORDER BY id FOR NO KEY UPDATE", logger: logger)
+            for team in teams {
+                let finishes = done.filter { $0.job.teamID == team }
+                for finish in finishes { try await finish.settling(conn) }
+                try await audit.append(finishes.map(\.audit), team: team, actor: .system, on: conn)
+            }
+            return moved
         }
     }
 
@@ -242,10 +276,15 @@ struct JobOutcomes: Sendable {
     }
 
     func attempt(_ job: ClaimedJob, phase: String, outcome: String, status: Int? = nil, message: String? = nil) async throws {
-        try await db.query("""
-            INSERT INTO generation_attempts (generation_id, attempt, phase, outcome, http_status, message)
-            VALUES (\(job.id), \(job.attempt), \(phase), \(outcome), \(status), \(message.map { String($0.prefix(2000)) }))
-            """, logger: logger)
+        try await db.query("\(Self.attemptRow(job, phase: phase, outcome: outcome, status: status, message: message))", logger: logger)
+    }
+
+    /// One line of the job's provider history, as a statement others can carry along.
+    static func attemptRow(_ job: ClaimedJob, phase: String, outcome: String, status: Int? = nil, message: String? = nil) -> SQLFragment {
+        """
+        INSERT INTO generation_attempts (generation_id, attempt, phase, outcome, http_status, message)
+        VALUES (\(job.id), \(job.attempt), \(phase), \(outcome), \(status), \(message.map { String($0.prefix(2000)) }))
+        """
     }
 
     func observe(_ observation: CreditObservation?, job: ClaimedJob) async throws {

@@ -65,15 +65,12 @@ struct JobRunner: Sendable {
         }
         switch result.outcome {
         case .accepted(let requestID):
-            try await outcomes.observe(result.credits, job: job)
-            try await outcomes.attempt(job, phase: "submit", outcome: "accepted", message: requestID)
             let firstPoll = Date().addingTimeInterval(schedule(for: job).firstPoll)
-            if try await !outcomes.accepted(job, requestID: requestID, firstPoll: firstPoll) {
+            if try await !outcomes.accepted(job, requestID: requestID, firstPoll: firstPoll, credits: result.credits) {
                 logger.warning("lost the lease after submitting; another worker owns the job now", metadata: ["request_id": "\(requestID)"])
             }
         case .completed(let video):
-            try await outcomes.attempt(job, phase: "submit", outcome: "completed")
-            try await complete(job, video: video, observation: result.credits, account: clients.endpoint(for: credentials), logger: logger)
+            try await complete(job, video: video, observation: result.credits, account: clients.endpoint(for: credentials), phase: "submit", logger: logger)
         }
     }
 
@@ -141,8 +138,7 @@ struct JobRunner: Sendable {
         case .queued, .processing:
             _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(schedule(for: job).interval(afterPoll: job.pollCount)))
         case .completed(let video):
-            try await outcomes.attempt(job, phase: "poll", outcome: "completed")
-            try await complete(job, video: video, observation: status.credits, account: clients.endpoint(for: credentials), logger: logger)
+            try await complete(job, video: video, observation: status.credits, account: clients.endpoint(for: credentials), phase: "poll", logger: logger)
         case .failed(let message):
             try await outcomes.attempt(job, phase: "poll", outcome: "failed", message: message)
             _ = try await outcomes.fail(job, kind: "failed", message: message, status: 422)
@@ -155,19 +151,32 @@ struct JobRunner: Sendable {
         return try await accounts.credentials(team: job.teamID, provider: provider, accountID: accountID, includeRemoved: includeRemoved)
     }
 
+    /// `phase`: where the provider said "completed"; that attempt row is written with the outcome.
     private func complete(_ job: ClaimedJob, video: GeneratedVideo, observation: CreditObservation?, account: ProviderEndpoint,
-                          logger: Logger) async throws {
+                          phase: String, logger: Logger) async throws {
         let blob: StoredBlob
         do {
             blob = try await withHeartbeat(job) { try await archiver.archive(video, team: job.teamID, account: account) }
-        } catch let error as URLFetchError where error.isPolicyRefusal {
+        } catch {
+            try await outcomes.attempt(job, phase: phase, outcome: "completed")
+            try await archiveFailed(job, error: error, logger: logger)
+            return
+        }
+        let cost = video.cost ?? observation?.cost
+        if try await !outcomes.succeed(job, video: blob, cost: cost, seed: video.seed, observation: observation, completedIn: phase) {
+            try? await archiver.store.delete(team: job.teamID, id: blob.id)
+            logger.warning("lost the lease before recording success; dropped the duplicate video")
+        }
+    }
+
+    private func archiveFailed(_ job: ClaimedJob, error: any Error, logger: Logger) async throws {
+        if let error = error as? URLFetchError, error.isPolicyRefusal {
             // The provider pointed us somewhere we never go (a private address, another scheme):
             // asking again gets the same answer. Nothing was fetched, nothing is kept.
             try await outcomes.attempt(job, phase: "archive", outcome: "refused", message: error.description)
             _ = try await outcomes.fail(job, kind: "video_url_refused", message: "the provider's video URL was refused: \(error)", status: nil)
             logger.warning("video URL refused by the outbound policy", metadata: ["error": "\(error)"])
-            return
-        } catch {
+        } else {
             // The video is still at the provider: try again on the next poll.
             try await outcomes.attempt(job, phase: "archive", outcome: "transient", message: "\(error)")
             if job.state == .submitting {
@@ -175,12 +184,6 @@ struct JobRunner: Sendable {
             } else {
                 _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(5))
             }
-            return
-        }
-        let cost = video.cost ?? observation?.cost
-        if try await !outcomes.succeed(job, video: blob, cost: cost, seed: video.seed, observation: observation) {
-            try? await archiver.store.delete(team: job.teamID, id: blob.id)
-            logger.warning("lost the lease before recording success; dropped the duplicate video")
         }
     }
 
