@@ -22,46 +22,84 @@ public struct PostgresBlobStore: BlobStore {
 
     /// Each chunk is written in its own short statement as it arrives, so no connection waits
     /// on a slow sender; the blob becomes readable only when the last statement sets its digest.
-    /// A body that fails half-way is deleted; one whose process died is pruned by age (the
-    /// periodic `PruneExpiredRows` job).
+    /// The blob's row goes with its first chunk and the digest with its last (a blob of one
+    /// chunk, such as a poster or a short clip, is one statement). A body that fails half-way
+    /// is deleted; one whose process died is pruned by age (the periodic `PruneExpiredRows` job).
     public func put<Body: AsyncSequence>(team: UUID, contentType: String, maxBytes: Int, from body: Body) async throws -> StoredBlob
         where Body.Element == ByteBuffer {
         let id = UUID()
-        try await db.query("""
-            INSERT INTO blobs (id, team_id, content_type, chunk_size) VALUES (\(id), \(team), \(contentType), \(chunkSize))
-            """, logger: logger)
         do {
             var hasher = SHA256()
             var size: Int64 = 0
             var pending = ByteBuffer()
             pending.reserveCapacity(chunkSize)
+            // A full chunk is held back until more bytes arrive: then it is not the last one.
+            var full: ByteBuffer?
             var index = 0
-            func flush() async throws {
-                try await db.query("""
-                    INSERT INTO blob_chunks (team_id, blob_id, index, bytes) VALUES (\(team), \(id), \(index), \(pending))
-                    """, logger: logger)
-                index += 1
-                pending.clear()
-            }
             for try await var piece in body {
                 size += Int64(piece.readableBytes)
                 guard size <= Int64(maxBytes) else { throw BlobStoreError.tooLarge(limit: maxBytes) }
                 piece.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
                 while var slice = piece.readSlice(length: min(chunkSize - pending.readableBytes, piece.readableBytes)),
                       slice.readableBytes > 0 {
+                    if let chunk = full {
+                        try await db.query(try chunkRow(team: team, id: id, index: index, bytes: chunk, contentType: contentType), logger: logger)
+                        (full, index) = (nil, index + 1)
+                    }
                     pending.writeBuffer(&slice)
-                    if pending.readableBytes == chunkSize { try await flush() }
+                    if pending.readableBytes == chunkSize {
+                        full = pending
+                        pending = ByteBuffer()
+                        pending.reserveCapacity(chunkSize)
+                    }
                 }
             }
-            if pending.readableBytes > 0 { try await flush() }
             let digest = Data(hasher.finalize())
-            try await db.query("UPDATE blobs SET sha256 = \(digest), size = \(size) WHERE id = \(id) AND team_id = \(team)", logger: logger)
+            let last = full ?? (pending.readableBytes > 0 ? pending : nil)
+            try await db.query(try lastRow(team: team, id: id, index: index, bytes: last, contentType: contentType, digest: digest, size: size),
+                               logger: logger)
             return StoredBlob(id: id, sha256: digest, size: size, contentType: contentType)
         } catch {
             // Not cancelled with the request that failed: the half-written rows must go.
             let (db, logger) = (db, logger)
             Task { try? await db.query("DELETE FROM blobs WHERE team_id = \(team) AND id = \(id)", logger: logger) }
             throw error
+        }
+    }
+
+    /// A chunk that is not the last; the first one brings the blob's row (no digest yet).
+    private func chunkRow(team: UUID, id: UUID, index: Int, bytes: ByteBuffer, contentType: String) throws -> PostgresQuery {
+        guard index == 0 else {
+            return try "INSERT INTO blob_chunks (team_id, blob_id, index, bytes) VALUES (\(team), \(id), \(index), \(bytes))"
+        }
+        return try """
+            WITH blob AS (INSERT INTO blobs (id, team_id, content_type, chunk_size) VALUES (\(id), \(team), \(contentType), \(chunkSize)) RETURNING id)
+            INSERT INTO blob_chunks (team_id, blob_id, index, bytes) SELECT \(team), id, 0, \(bytes) FROM blob
+            """
+    }
+
+    /// The last chunk (none for an empty body) with the digest and size that make the blob readable.
+    private func lastRow(team: UUID, id: UUID, index: Int, bytes: ByteBuffer?, contentType: String, digest: Data, size: Int64) throws -> PostgresQuery {
+        switch (index, bytes) {
+        case (0, nil):
+            return try """
+                INSERT INTO blobs (id, team_id, content_type, chunk_size, sha256, size) VALUES (\(id), \(team), \(contentType), \(chunkSize), \(digest), \(size))
+                """
+        case (0, let bytes?):
+            return try """
+                WITH blob AS (
+                    INSERT INTO blobs (id, team_id, content_type, chunk_size, sha256, size)
+                    VALUES (\(id), \(team), \(contentType), \(chunkSize), \(digest), \(size)) RETURNING id
+                )
+                INSERT INTO blob_chunks (team_id, blob_id, index, bytes) SELECT \(team), id, 0, \(bytes) FROM blob
+                """
+        case (_, let bytes?):
+            return try """
+                WITH chunk AS (INSERT INTO blob_chunks (team_id, blob_id, index, bytes) VALUES (\(team), \(id), \(index), \(bytes)))
+                UPDATE blobs SET sha256 = \(digest), size = \(size) WHERE id = \(id) AND team_id = \(team)
+                """
+        case (_, nil):
+            return try "UPDATE blobs SET sha256 = \(digest), size = \(size) WHERE id = \(id) AND team_id = \(team)"
         }
     }
 

@@ -50,13 +50,17 @@ func runClaimLoop<Item: Sendable>(
 }
 
 /// pg_notify wakes the claim loop as soon as work is enqueued; without LISTEN (e.g. behind a
-/// transaction-pooling PgBouncer) the idle poll still finds it.
-func listenForWork(on channel: String, db: PostgresClient, wake: WakeSignal, logger: Logger) async {
+/// transaction-pooling PgBouncer) the idle poll still finds it. `notified` hears each one first.
+func listenForWork(on channel: String, db: PostgresClient, wake: WakeSignal, logger: Logger,
+                   notified: @escaping @Sendable () -> Void = {}) async {
     while !Task.isCancelled {
         do {
             try await db.withConnection { conn in
                 try await conn.listen(on: channel) { notifications in
-                    for try await _ in notifications { wake.signal() }
+                    for try await _ in notifications {
+                        notified()
+                        wake.signal()
+                    }
                 }
             }
         } catch {

@@ -124,13 +124,19 @@ public struct ProviderAccountRepository: Sendable {
             ORDER BY created_at DESC LIMIT 1
             """, logger: logger)
         if let (id, sealed, baseURL, mode, limit) = try await rows.decode((UUID, Data, String?, String, Int).self).firstElement() {
-            let key = try secrets.open(sealed, context: Self.sealContext(id))
-            return ProviderCredentials(accountID: id, provider: provider,
-                                       endpoint: ProviderEndpoint(baseURL: baseURL ?? Self.publicBaseURL(provider), apiKey: ProviderAPIKey(key)),
-                                       mode: mode, concurrencyLimit: limit, baseURLSetByTeam: baseURL != nil)
+            return try credentials(SealedAccount(id: id, sealedKey: sealed, baseURL: baseURL, mode: mode, concurrencyLimit: limit, removed: false),
+                                   provider: provider)
         }
         guard accountID == nil else { return nil }
         return defaultCredentials(provider: provider)
+    }
+
+    /// An account row as stored (the worker's claim reads it with the job): its key opened.
+    func credentials(_ account: SealedAccount, provider: ProviderAccount) throws -> ProviderCredentials {
+        let key = try secrets.open(account.sealedKey, context: Self.sealContext(account.id))
+        return ProviderCredentials(accountID: account.id, provider: provider,
+                                   endpoint: ProviderEndpoint(baseURL: account.baseURL ?? Self.publicBaseURL(provider), apiKey: ProviderAPIKey(key)),
+                                   mode: account.mode, concurrencyLimit: account.concurrencyLimit, baseURLSetByTeam: account.baseURL != nil)
     }
 
     /// The instance-wide account from the environment, if one is configured.

@@ -24,12 +24,18 @@ struct AdvanceStoryboard: JobHandler {
     /// Enqueues a run for the storyboard `generation` is a take of, if any (inside the caller's
     /// transaction: the generation's final state and the wake-up commit together).
     static func wake(after generation: UUID, jobs: JobQueue, on conn: PostgresConnection, logger: Logger) async throws {
+        try await wake(after: [generation], jobs: jobs, on: conn, logger: logger)
+    }
+
+    /// One run per storyboard that any of `generations` is a take of: one look for a whole batch.
+    static func wake(after generations: [UUID], jobs: JobQueue, on conn: PostgresConnection, logger: Logger) async throws {
         let rows = try await conn.query("""
-            SELECT s.storyboard_id, s.team_id FROM storyboard_shot_takes t JOIN storyboard_shots s ON s.id = t.shot_id
-            WHERE t.generation_id = \(generation)
+            SELECT DISTINCT s.storyboard_id, s.team_id FROM storyboard_shot_takes t JOIN storyboard_shots s ON s.id = t.shot_id
+            WHERE t.generation_id = ANY(\(generations))
             """, logger: logger)
-        guard let (storyboard, team) = try await rows.decode((UUID, UUID).self).firstElement() else { return }
-        try await jobs.enqueue(Self.self, .init(storyboard: storyboard), team: team, on: conn)
+        for (storyboard, team) in try await rows.decode((UUID, UUID).self).reduce(into: [(UUID, UUID)](), { $0.append($1) }) {
+            try await jobs.enqueue(Self.self, .init(storyboard: storyboard), team: team, on: conn)
+        }
     }
 }
 

@@ -19,6 +19,20 @@ struct ClaimedJob: Sendable {
     let pollCount: Int
     let estimate: Decimal
     let leaseToken: UUID
+    /// The team account's row, read with the claim (no second round trip for the key); nil
+    /// when the claim did not read it (then the runner looks it up).
+    var account: SealedAccount? = nil
+}
+
+/// A provider account's row with its key still sealed.
+struct SealedAccount: Sendable {
+    let id: UUID
+    let sealedKey: Data
+    let baseURL: String?
+    let mode: String
+    let concurrencyLimit: Int
+    /// Removed by an owner: no new submissions; jobs already there keep polling it.
+    let removed: Bool
 }
 
 /// How a worker paces itself. Defaults suit production; tests and demos shrink them.

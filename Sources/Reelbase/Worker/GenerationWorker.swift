@@ -19,11 +19,14 @@ public struct GenerationWorker: Service {
         await waitForSchema(migrations, db: db, logger: logger)
         let wake = WakeSignal()
         let stopping = LockedValue(false)
+        let looks = SubmissionLooks(recheck: max(settings.idlePoll, .milliseconds(250)))
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { background in
-                background.addTask { await listenForWork(on: GenerationRepository.notifyChannel, db: db, wake: wake, logger: logger) }
+                background.addTask {
+                    await listenForWork(on: GenerationRepository.notifyChannel, db: db, wake: wake, logger: logger, notified: looks.mark)
+                }
                 background.addTask { await rescueLoop() }
-                await dispatch(wake: wake, stopping: stopping)
+                await dispatch(wake: wake, stopping: stopping, looks: looks)
                 background.cancelAll()
             }
         } onGracefulShutdown: {
@@ -32,17 +35,23 @@ public struct GenerationWorker: Service {
         }
     }
 
-    /// New submissions first, then due polls.
-    private func dispatch(wake: WakeSignal, stopping: LockedValue<Bool>) async {
+    /// New submissions first (when a look can find any: `looks`), then due polls.
+    private func dispatch(wake: WakeSignal, stopping: LockedValue<Bool>, looks: SubmissionLooks) async {
         await runClaimLoop(slots: settings.slots, idlePoll: settings.idlePoll, grace: settings.shutdownGrace,
                            wake: wake, stopping: stopping, logger: logger,
                            claim: { free in
                                // Small batches: one claim round trip serves several free slots.
-                               var next = try await queue.claimSubmissions(limit: free)
+                               var next: [ClaimedJob] = []
+                               if looks.shouldLook() {
+                                   next = try await queue.claimSubmissions(limit: free)
+                                   looks.found(next.count)
+                               }
                                if next.count < free { next += try await queue.claimPolls(limit: min(free - next.count, WorkQueue.claimBatch)) }
                                return next
                            },
-                           run: { await runner.run($0) })
+                           run: { job in
+                               if await runner.run(job) { looks.mark() }  // a slot may be free, or the job queued again
+                           })
     }
 
     private func rescueLoop() async {

@@ -188,7 +188,7 @@ struct JobOutcomes: Sendable {
             let done = zip(finishes, moved).filter(\.1).map(\.0)
             guard !done.isEmpty else { return moved }
             // A storyboard take: its storyboard takes the next step once this commits.
-            for finish in done { try await AdvanceStoryboard.wake(after: finish.job.id, jobs: jobs, on: conn, logger: logger) }
+            try await AdvanceStoryboard.wake(after: done.map(\.job.id), jobs: jobs, on: conn, logger: logger)
             let teams = Array(Set(done.map(\.job.teamID))).sorted { $0.uuidString < $1.uuidString }
             try await conn.query("SELECT 1 FROM teams WHERE id = ANY(\(teams)) ORDER BY id FOR NO KEY UPDATE", logger: logger)
             for team in teams {

@@ -15,11 +15,14 @@ struct JobRunner: Sendable {
     let settings: WorkerSettings
     let logger: Logger
 
-    func run(_ job: ClaimedJob) async {
+    /// Returns whether the job may have left flight (ended, or back in the queue): a slot on its
+    /// account may be free. False only when it certainly still runs there.
+    @discardableResult
+    func run(_ job: ClaimedJob) async -> Bool {
         var logger = logger
         logger[metadataKey: "generation"] = "\(job.id)"
         do {
-            if job.state == .submitting { try await submit(job, logger: logger) } else { try await poll(job, logger: logger) }
+            if job.state == .submitting { return try await submit(job, logger: logger) } else { return try await poll(job, logger: logger) }
         } catch is CancellationError {
             // Shutting down: a poll lease goes back at once; a submission's lease runs out and the rescuer decides.
             if job.state != .submitting { try? await queue.release(job) }
@@ -27,6 +30,7 @@ struct JobRunner: Sendable {
             logger.error("job step failed", metadata: ["error": "\(String(reflecting: error).prefix(600))"])
             if job.state != .submitting { try? await queue.release(job) }
         }
+        return true
     }
 
     private func schedule(for job: ClaimedJob) -> PollSchedule {
@@ -35,11 +39,11 @@ struct JobRunner: Sendable {
                             minInterval: settings.minPollInterval)
     }
 
-    private func submit(_ job: ClaimedJob, logger: Logger) async throws {
+    private func submit(_ job: ClaimedJob, logger: Logger) async throws -> Bool {
         guard let provider = ProviderAccount(rawValue: job.provider),
               let credentials = try await credentials(for: job, provider: provider, includeRemoved: false) else {
             _ = try await outcomes.fail(job, kind: "invalid_request", message: "the provider account was removed", status: nil)
-            return
+            return true
         }
         let request = try await inputs.request(for: job)
         let client = clients.client(for: credentials)
@@ -47,7 +51,7 @@ struct JobRunner: Sendable {
         let sentBody = client.requestBody(for: request).flatMap(SentRequestBody.init(sentJSON:))
         guard try await queue.markPosting(job, sentBody: sentBody) else {
             logger.warning("lost the lease before submitting; nothing was sent")
-            return
+            return true
         }
         let result: SubmitResult
         do {
@@ -61,7 +65,7 @@ struct JobRunner: Sendable {
                                            status: error.httpStatus, message: error.message)
                 try await handleSubmitError(error, job: job, logger: logger)
             }
-            return
+            return true
         }
         switch result.outcome {
         case .accepted(let requestID):
@@ -69,8 +73,10 @@ struct JobRunner: Sendable {
             if try await !outcomes.accepted(job, requestID: requestID, firstPoll: firstPoll, credits: result.credits) {
                 logger.warning("lost the lease after submitting; another worker owns the job now", metadata: ["request_id": "\(requestID)"])
             }
+            return false
         case .completed(let video):
             try await complete(job, video: video, observation: result.credits, account: clients.endpoint(for: credentials), phase: "submit", logger: logger)
+            return true
         }
     }
 
@@ -110,12 +116,12 @@ struct JobRunner: Sendable {
         }
     }
 
-    private func poll(_ job: ClaimedJob, logger: Logger) async throws {
+    private func poll(_ job: ClaimedJob, logger: Logger) async throws -> Bool {
         guard let requestID = job.providerRequestID, let provider = ProviderAccount(rawValue: job.provider),
               let credentials = try await credentials(for: job, provider: provider, includeRemoved: true) else {
             // No way to ask about it now (e.g. the instance default account was unset): look again later.
             _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(60))
-            return
+            return true
         }
         let client = clients.client(for: credentials)
         let status: GenerationStatus
@@ -130,24 +136,29 @@ struct JobRunner: Sendable {
                 let delay = schedule(for: job).interval(afterPoll: job.pollCount + 2)
                 _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(delay))
             }
-            return
+            return true
         }
         // A completed answer's credits are recorded with the success, in its transaction.
         if case .completed = status.state {} else { try await outcomes.observe(status.credits, job: job) }
         switch status.state {
         case .queued, .processing:
             _ = try await outcomes.nextPoll(job, at: Date().addingTimeInterval(schedule(for: job).interval(afterPoll: job.pollCount)))
+            return false
         case .completed(let video):
             try await complete(job, video: video, observation: status.credits, account: clients.endpoint(for: credentials), phase: "poll", logger: logger)
         case .failed(let message):
             try await outcomes.attempt(job, phase: "poll", outcome: "failed", message: message)
             _ = try await outcomes.fail(job, kind: "failed", message: message, status: 422)
         }
+        return true
     }
 
     /// The account the job was queued on: its team account, or the instance default.
     private func credentials(for job: ClaimedJob, provider: ProviderAccount, includeRemoved: Bool) async throws -> ProviderCredentials? {
         guard let accountID = job.accountID else { return accounts.defaultCredentials(provider: provider) }
+        if let account = job.account {
+            return account.removed && !includeRemoved ? nil : try accounts.credentials(account, provider: provider)
+        }
         return try await accounts.credentials(team: job.teamID, provider: provider, accountID: accountID, includeRemoved: includeRemoved)
     }
 

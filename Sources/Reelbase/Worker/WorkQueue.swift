@@ -13,9 +13,17 @@ struct WorkQueue: Sendable {
     /// Jobs claimed per account in one transaction.
     static let claimBatch = 8
 
+    /// What a claim's UPDATE returns, and the select around it (`WITH claimed AS (UPDATE …)`)
+    /// that adds the account's row, so the runner needs no second round trip for the key.
     private static let returning = """
         RETURNING g.id, g.team_id, g.state, g.attempt, g.max_attempts, g.provider, g.model_id, g.account_key, g.account_id,
-                  g.prompt_text, g.negative_prompt, g.params::text, g.provider_request_id, g.poll_count, g.estimated_cost_usd, g.lease_token
+                  g.prompt_text, g.negative_prompt, g.params, g.provider_request_id, g.poll_count, g.estimated_cost_usd, g.lease_token
+        """
+    private static let withAccount = """
+        SELECT c.id, c.team_id, c.state, c.attempt, c.max_attempts, c.provider, c.model_id, c.account_key, c.account_id,
+               c.prompt_text, c.negative_prompt, c.params::text, c.provider_request_id, c.poll_count, c.estimated_cost_usd, c.lease_token,
+               pa.id, pa.api_key_sealed, pa.base_url, pa.mode, pa.concurrency_limit, pa.deleted_at IS NOT NULL
+        FROM claimed c LEFT JOIN provider_accounts pa ON pa.id = c.account_id AND pa.team_id = c.team_id AND pa.provider = c.provider
         """
 
     /// Queued jobs whose account is neither paused nor at its concurrency limit, up to `limit`.
@@ -96,12 +104,14 @@ struct WorkQueue: Sendable {
                 ), ranked AS (
                     SELECT due.id, row_number() OVER (ORDER BY due.turn, due.next_attempt_at, due.created_at) AS rank
                     FROM candidate JOIN due ON due.id = candidate.id
-                )
+                ), claimed AS (
                 UPDATE generations g SET state = \(GenerationState.submitting), attempt = g.attempt + 1, lease_token = \(token),
                     post_started_at = NULL, lease_expires_at = now() + \(settings.lease.seconds) * interval '1 second',
                     leased_by = \(settings.workerID), updated_at = now()
                 FROM ranked, busy WHERE g.id = ranked.id AND busy.n + ranked.rank <= g.concurrency_limit
                 \(unescaped: Self.returning)
+                )
+                \(unescaped: Self.withAccount)
                 """, logger: logger))
         }
     }
@@ -116,11 +126,13 @@ struct WorkQueue: Sendable {
                 WHERE \(GenerationSQL.stateIn(.submitted, .cancelRequested)) AND provider_request_id IS NOT NULL AND next_poll_at <= now()
                   AND (lease_token IS NULL OR lease_expires_at < now())
                 ORDER BY next_poll_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
-            )
+            ), claimed AS (
             UPDATE generations g SET lease_token = \(token), lease_expires_at = now() + \(settings.lease.seconds) * interval '1 second',
                 leased_by = \(settings.workerID)
             FROM candidate WHERE g.id = candidate.id
             \(unescaped: Self.returning)
+            )
+            \(unescaped: Self.withAccount)
             """, logger: logger))
     }
 
@@ -219,12 +231,17 @@ struct WorkQueue: Sendable {
 
     private func jobs(_ rows: PostgresRowSequence) async throws -> [ClaimedJob] {
         var result: [ClaimedJob] = []
-        for try await c in rows.decode((UUID, UUID, GenerationState, Int, Int, String, String, String, UUID?, String, String?, String, String?,
-                                        Int, Decimal, UUID).self) {
+        for try await row in rows {
+            let c = try row.decode((UUID, UUID, GenerationState, Int, Int, String, String, String, UUID?, String, String?, String, String?,
+                                    Int, Decimal, UUID, UUID?, Data?, String?, String?, Int?, Bool?).self)
             let params = (try? JSONDecoder().decode(GenerationParameters.self, from: Data(c.11.utf8))) ?? GenerationParameters()
-            result.append(ClaimedJob(id: c.0, teamID: c.1, state: c.2, attempt: c.3, maxAttempts: c.4,
-                                     provider: c.5, modelID: c.6, accountKey: c.7, accountID: c.8, promptText: c.9, negativePrompt: c.10,
-                                     params: params, providerRequestID: c.12, pollCount: c.13, estimate: c.14, leaseToken: c.15))
+            var job = ClaimedJob(id: c.0, teamID: c.1, state: c.2, attempt: c.3, maxAttempts: c.4,
+                                 provider: c.5, modelID: c.6, accountKey: c.7, accountID: c.8, promptText: c.9, negativePrompt: c.10,
+                                 params: params, providerRequestID: c.12, pollCount: c.13, estimate: c.14, leaseToken: c.15)
+            if let id = c.16, let sealed = c.17, let mode = c.19, let limit = c.20, let removed = c.21 {
+                job.account = SealedAccount(id: id, sealedKey: sealed, baseURL: c.18, mode: mode, concurrencyLimit: limit, removed: removed)
+            }
+            result.append(job)
         }
         return result
     }

@@ -54,6 +54,24 @@ struct Pieces: AsyncSequence {
         #expect(try await Library.count("SELECT count(*) FROM blob_chunks WHERE team_id = '\(team.team_id)'") == 0)
     }
 
+    /// The blob row rides with the first chunk and the digest with the last: every size that
+    /// puts a boundary somewhere else reads back whole, with its digest, in the right chunks.
+    @Test(arguments: [0, 1, 999, 1_000, 1_001, 2_000, 2_999])
+    func everyShapeOfBodyReadsBackWhole(size: Int) async throws {
+        let team = try await TestEnv.makeTeam()
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        let pieces = stride(from: 0, to: size, by: 700).map { ByteBuffer(bytes: bytes[$0..<min(size, $0 + 700)]) }
+        let (read, blob) = try await TestEnv.withAdmin { db, logger in
+            let store = PostgresBlobStore(db: db, logger: logger, chunkSize: 1_000)
+            let blob = try await store.put(team: team.team_id, contentType: "application/octet-stream", maxBytes: 5_000, from: Pieces(buffers: pieces))
+            let stored = try #require(try await store.info(team: team.team_id, id: blob.id))
+            return (Array(try await store.read(team: team.team_id, id: blob.id, range: nil).collect().readableBytesView), stored)
+        }
+        #expect(read == bytes)
+        #expect(blob.size == Int64(size) && blob.sha256 == Data(SHA256.hash(data: bytes)))
+        #expect(try await Library.count("SELECT count(*) FROM blob_chunks WHERE team_id = '\(team.team_id)'") == (size + 999) / 1_000)
+    }
+
     @Test func byteRangeHeaders() {
         #expect(ByteRange.parse("bytes=0-9", size: 100) == .part(0..<10))
         #expect(ByteRange.parse("bytes=90-", size: 100) == .part(90..<100))
