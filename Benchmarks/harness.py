@@ -198,6 +198,13 @@ def sql(database_url, query):
     return sh("psql", database_url, "-tAc", query)
 
 
+def machine_cpu_seconds():
+    """CPU time every process on the machine has used (not idle, not waiting on disk), in seconds."""
+    with open("/proc/stat") as f:
+        ticks = list(map(int, f.readline().split()[1:]))
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:

@@ -48,16 +48,18 @@ struct JobQueue: Sendable {
                                       runAt: Date? = nil, dedupeKey: String? = nil, on conn: PostgresConnection) async throws -> UUID? {
         let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
         let now = clock.now()
+        // The notify rides in the same statement, once per row inserted (none for a duplicate).
         let rows = try await conn.query("""
-            INSERT INTO jobs (kind, team_id, payload, state, max_attempts, run_at, dedupe_key, created_at, updated_at)
-            VALUES (\(Handler.kind), \(team), \(json)::jsonb, \(JobState.queued), \(Handler.maxAttempts), \(runAt ?? now),
-                    \(dedupeKey), \(now), \(now))
-            ON CONFLICT (kind, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-            RETURNING id
+            WITH added AS (
+                INSERT INTO jobs (kind, team_id, payload, state, max_attempts, run_at, dedupe_key, created_at, updated_at)
+                VALUES (\(Handler.kind), \(team), \(json)::jsonb, \(JobState.queued), \(Handler.maxAttempts), \(runAt ?? now),
+                        \(dedupeKey), \(now), \(now))
+                ON CONFLICT (kind, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+                RETURNING id
+            )
+            SELECT id FROM added, LATERAL (SELECT pg_notify(\(Self.notifyChannel), '')) notified
             """, logger: logger)
-        guard let id = try await rows.decode(UUID.self).firstElement() else { return nil }
-        try await conn.query("SELECT pg_notify(\(Self.notifyChannel), '')", logger: logger)
-        return id
+        return try await rows.decode(UUID.self).firstElement()
     }
 
     /// Claims the next due job of one of `kinds`. The statement commits on its own, so the claim

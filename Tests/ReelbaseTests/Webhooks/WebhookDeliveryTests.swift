@@ -147,7 +147,9 @@ extension WebhookTestBed {
     @Test func aHungEndpointNeverHoldsBackTheOthers() async throws {
         try await WebhookTestBed.run(stall: { $0.hasSuffix("/hung") }, configure: { config in
             config.webhooks.endpointConcurrency = 2
-            config.webhooks.timeout = .seconds(3)
+            // The hung attempts must outlast the claims of the other eleven jobs, or a freed slot
+            // takes a third: on a loaded 2-core run those claims took more than 3 s.
+            config.webhooks.timeout = .seconds(6)
         }) { bed in
             let hung = try await bed.createEndpoint(url: "http://127.0.0.1:\(bed.receiver.port)/hung", events: ["alert.raised"])
             let healthy = try await bed.createEndpoint(events: ["alert.raised"])
