@@ -311,6 +311,8 @@ def reads(binary, sizes=(100_000, 1_000_000)):
         out[f"profile_{size}"] = perf_top(perf_data)
         log("\n".join(out[f"profile_{size}"]))
     out["spend"] = spend_reports(db, server, key, team)
+    stop_started()
+    drop_database("reelbase_bench_reads")
     return out
 
 

@@ -198,6 +198,15 @@ def sql(database_url, query):
     return sh("psql", database_url, "-tAc", query)
 
 
+def drop_database(name):
+    """Drops a benchmark's database and checkpoints, so the next part does not run beside its
+    autovacuum and dirty pages (a million freshly written rows)."""
+    admin = subprocess.run([os.path.join(ROOT, "scripts/postgres.sh"), "url", "postgres"], cwd=ROOT, check=True,
+                           capture_output=True, text=True).stdout.strip()
+    sql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    sql(admin, "CHECKPOINT")
+
+
 def machine_cpu_seconds():
     """CPU time every process on the machine has used (not idle, not waiting on disk), in seconds."""
     with open("/proc/stat") as f:
