@@ -275,18 +275,21 @@ def end_to_end(binary, workers, n=500, limit=48):
     api(server, "/api/v1/generations/batch", key, "POST", {
         "base": {"model": "veo-3.1-fast", "prompt": "throughput", "duration": 4}, "seeds": list(range(1, n + 1))}, timeout=120)
     batch_ms = (time.time() - started) * 1000
-    started, cpu = time.time(), machine_cpu_seconds()
+    started, cpu, processes = time.time(), machine_cpu_seconds(), cpu_by_process()
     for i in range(workers):
         start([binary, "worker"], env=env, name=f"e2e{workers}-worker{i}")
     wait_until_succeeded(db, n, started, "end-to-end run")
-    # Everything the machine did meanwhile (workers, PostgreSQL, simulator, posters), per generation.
+    # Everything the machine did meanwhile (workers, PostgreSQL, simulator, posters), per generation,
+    # and the part of it each kind of process took.
     cpu_ms = (machine_cpu_seconds() - cpu) * 1000 / n
+    by_kind = {kind: round(seconds * 1000 / n, 1) for kind, seconds in cpu_spent(processes, cpu_by_process()).items()}
     elapsed = finished_at(db) - started
     # Posters are background work (ffmpeg, one at a time per worker, niced): they catch up after a burst.
     wait_until(db, f"SELECT count(*) FROM generations WHERE poster_blob_id IS NOT NULL", n, started, "posters")
     return {"workers": workers, "generations": n, "batch_planned_and_queued_ms": round(batch_ms), "seconds": round(elapsed, 2),
             "per_second": round(n / elapsed, 1), "account_limit": limit, "most_in_flight": int(sql(db, MOST_IN_FLIGHT)),
-            "cpu_ms_per_generation": round(cpu_ms, 1), "posters_done_seconds": round(time.time() - started, 1)}
+            "cpu_ms_per_generation": round(cpu_ms, 1), "cpu_ms_per_generation_by_process": by_kind,
+            "posters_done_seconds": round(time.time() - started, 1)}
 
 
 def reads(binary, sizes=(100_000, 1_000_000)):
@@ -348,5 +351,6 @@ def table(results):
         lines.append(f"- {r['workers']} worker process(es): {r['per_second']} generations/s ({r['generations']} in {r['seconds']} s, "
                      f"{r['cpu_ms_per_generation']} ms of the machine's CPU each); 500-item batch planned and queued in "
                      f"{r['batch_planned_and_queued_ms']} ms; most in flight {r['most_in_flight']} (account limit {r['account_limit']}); "
-                     f"every poster made {r['posters_done_seconds']} s after the start")
+                     f"every poster made {r['posters_done_seconds']} s after the start; CPU per generation by process: "
+                     + ", ".join(f"{kind} {ms} ms" for kind, ms in sorted(r["cpu_ms_per_generation_by_process"].items(), key=lambda x: -x[1])))
     return "\n".join(lines)

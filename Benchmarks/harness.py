@@ -198,6 +198,36 @@ def sql(database_url, query):
     return sh("psql", database_url, "-tAc", query)
 
 
+def cpu_by_process():
+    """CPU seconds so far of this machine's PostgreSQL backends, Reelbase workers (with their
+    ffmpeg children once those have exited), simulator and API processes, by kind."""
+    seconds = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/cmdline") as f:
+                command = f.read().replace("\0", " ")
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        kind = ("postgres" if name == "postgres" else "worker" if "reelbase worker" in command else
+                "simulator" if "provider-sim" in command else "serve" if "reelbase serve" in command else None)
+        if kind:
+            fields = stat[stat.rindex(")") + 2:].split()
+            ticks = sum(int(x) for x in fields[11:15])  # utime, stime, and those of waited-for children
+            seconds[(pid, kind)] = ticks / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def cpu_spent(before, after):
+    """Per kind, what `cpu_by_process` grew by between two looks (processes that started meanwhile count whole)."""
+    spent = {}
+    for (pid, kind), value in after.items():
+        spent[kind] = spent.get(kind, 0) + value - before.get((pid, kind), 0)
+    return spent
+
+
 def drop_database(name):
     """Drops a benchmark's database and checkpoints, so the next part does not run beside its
     autovacuum and dirty pages (a million freshly written rows)."""
