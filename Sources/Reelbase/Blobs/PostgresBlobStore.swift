@@ -70,7 +70,7 @@ public struct PostgresBlobStore: BlobStore {
     /// A chunk that is not the last; the first one brings the blob's row (no digest yet).
     private func chunkRow(team: UUID, id: UUID, index: Int, bytes: ByteBuffer, contentType: String) throws -> PostgresQuery {
         guard index == 0 else {
-            return try "INSERT INTO blob_chunks (team_id, blob_id, index, bytes) VALUES (\(team), \(id), \(index), \(bytes))"
+            return "INSERT INTO blob_chunks (team_id, blob_id, index, bytes) VALUES (\(team), \(id), \(index), \(bytes))"
         }
         return try """
             WITH blob AS (INSERT INTO blobs (id, team_id, content_type, chunk_size) VALUES (\(id), \(team), \(contentType), \(chunkSize)) RETURNING id)
