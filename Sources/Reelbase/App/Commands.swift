@@ -7,11 +7,7 @@ import ServiceLifecycle
 public func withDatabase<T: Sendable>(_ config: AppConfig, _ body: @escaping @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
     let logger = Logger(label: "reelbase")
     let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: logger)
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { await db.run(); return nil }
-        defer { group.cancelAll() }
-        return try await body(db, logger)
-    }
+    return try await db.whileRunning { try await body(db, logger) }
 }
 
 /// `reelbase worker`: both queues' workers without the HTTP API.

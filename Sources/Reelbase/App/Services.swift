@@ -144,11 +144,7 @@ public func withServices<T: Sendable>(_ config: AppConfig, logger: Logger = Logg
                                       _ body: @escaping @Sendable (Services) async throws -> T) async throws -> T {
     let services = try Services(config: config, logger: logger)
     do {
-        let value = try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { await services.db.run(); return nil }
-            defer { group.cancelAll() }
-            return try await body(services)
-        }
+        let value = try await services.db.whileRunning { try await body(services) }
         try? await services.http.shutdown()
         return value
     } catch {

@@ -20,11 +20,7 @@ struct JobTestBed: Sendable {
             config.jobs = settings
             let clock = ManualClock()
             let services = try Services(config: config, logger: TestEnv.logger, http: .shared, urlFetcher: nil, clock: clock)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await services.db.run() }
-                defer { group.cancelAll() }
-                try await body(JobTestBed(services: services, clock: clock, runs: RunLog()))
-            }
+            try await services.db.whileRunning { try await body(JobTestBed(services: services, clock: clock, runs: RunLog())) }
         }
     }
 

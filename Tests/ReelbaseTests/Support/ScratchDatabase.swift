@@ -25,11 +25,7 @@ func withScratchDatabase(migrated: Bool = false, _ body: @Sendable (ScratchDatab
     let config = try TestEnv.config(databaseURL: url)
     do {
         let db = PostgresClient(configuration: try config.postgresConfiguration(), backgroundLogger: TestEnv.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await db.run() }
-            defer { group.cancelAll() }
-            try await body(ScratchDatabase(client: db, url: url))
-        }
+        try await db.whileRunning { try await body(ScratchDatabase(client: db, url: url)) }
     } catch {
         try? await TestDatabases.drop(name)
         throw error

@@ -36,9 +36,7 @@ struct WebhookTestBed: Sendable {
                 let team = try await TestEnv.makeTeam("Hooks", config: config)
                 MetricsSetup.bootstrap()
                 let app = Application(router: buildRouter(services), logger: TestEnv.logger)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { await services.db.run() }
-                    defer { group.cancelAll() }
+                try await services.db.whileRunning {
                     try await app.test(.router) { client in
                         try await body(WebhookTestBed(services: services, client: client, clock: clock, receiver: receiver, resolver: resolver, team: team))
                     }
