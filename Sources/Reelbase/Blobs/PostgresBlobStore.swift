@@ -72,35 +72,37 @@ public struct PostgresBlobStore: BlobStore {
         guard index == 0 else {
             return "INSERT INTO blob_chunks (team_id, blob_id, index, bytes) VALUES (\(team), \(id), \(index), \(bytes))"
         }
-        return try """
-            WITH blob AS (INSERT INTO blobs (id, team_id, content_type, chunk_size) VALUES (\(id), \(team), \(contentType), \(chunkSize)) RETURNING id)
-            INSERT INTO blob_chunks (team_id, blob_id, index, bytes) SELECT \(team), id, 0, \(bytes) FROM blob
-            """
+        return try firstChunkRow(team: team, id: id, bytes: bytes, contentType: contentType, digest: nil, size: 0)
     }
 
-    /// The last chunk (none for an empty body) with the digest and size that make the blob readable.
+    /// The last chunk (`bytes` nil: the body was empty) with the digest and size that make the
+    /// blob readable. A full chunk is only written once more bytes follow, so a last chunk after
+    /// others always has bytes.
     private func lastRow(team: UUID, id: UUID, index: Int, bytes: ByteBuffer?, contentType: String, digest: Data, size: Int64) throws -> PostgresQuery {
-        switch (index, bytes) {
-        case (0, nil):
+        guard let bytes else {
             return try """
                 INSERT INTO blobs (id, team_id, content_type, chunk_size, sha256, size) VALUES (\(id), \(team), \(contentType), \(chunkSize), \(digest), \(size))
                 """
-        case (0, let bytes?):
-            return try """
-                WITH blob AS (
-                    INSERT INTO blobs (id, team_id, content_type, chunk_size, sha256, size)
-                    VALUES (\(id), \(team), \(contentType), \(chunkSize), \(digest), \(size)) RETURNING id
-                )
-                INSERT INTO blob_chunks (team_id, blob_id, index, bytes) SELECT \(team), id, 0, \(bytes) FROM blob
-                """
-        case (_, let bytes?):
+        }
+        guard index == 0 else {
             return try """
                 WITH chunk AS (INSERT INTO blob_chunks (team_id, blob_id, index, bytes) VALUES (\(team), \(id), \(index), \(bytes)))
                 UPDATE blobs SET sha256 = \(digest), size = \(size) WHERE id = \(id) AND team_id = \(team)
                 """
-        case (_, nil):
-            return try "UPDATE blobs SET sha256 = \(digest), size = \(size) WHERE id = \(id) AND team_id = \(team)"
         }
+        return try firstChunkRow(team: team, id: id, bytes: bytes, contentType: contentType, digest: digest, size: size)
+    }
+
+    /// The blob's row with its first chunk; with its digest when that chunk is also the last
+    /// (NULL until then: the blob stays unreadable).
+    private func firstChunkRow(team: UUID, id: UUID, bytes: ByteBuffer, contentType: String, digest: Data?, size: Int64) throws -> PostgresQuery {
+        try """
+            WITH blob AS (
+                INSERT INTO blobs (id, team_id, content_type, chunk_size, sha256, size)
+                VALUES (\(id), \(team), \(contentType), \(chunkSize), \(digest), \(size)) RETURNING id
+            )
+            INSERT INTO blob_chunks (team_id, blob_id, index, bytes) SELECT \(team), id, 0, \(bytes) FROM blob
+            """
     }
 
     public func info(team: UUID, id: UUID) async throws -> StoredBlob? {

@@ -35,6 +35,9 @@ public struct CreditObservation: Sendable, Equatable {
         self.observedAt = observedAt
     }
 
+    /// Whether it says anything worth a snapshot row: a balance or a cost.
+    var hasFigures: Bool { remaining != nil || cost != nil }
+
     /// Headers first, body second: each field comes from the first place that has it.
     static func combine(_ observations: CreditObservation?...) -> CreditObservation? {
         let present = observations.compactMap { $0 }

@@ -20,7 +20,7 @@ struct ClaimedJob: Sendable {
     let estimate: Decimal
     let leaseToken: UUID
     /// The team account's row, read with the claim (no second round trip for the key); nil
-    /// when the claim did not read it (then the runner looks it up).
+    /// when the job has no team account or its row is gone.
     var account: SealedAccount? = nil
 }
 

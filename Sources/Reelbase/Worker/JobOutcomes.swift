@@ -21,7 +21,7 @@ struct JobOutcomes: Sendable {
     /// The provider took the job: poll from `firstPoll` on. The attempt row and the credits the
     /// answer reported go in the same statement (kept even when the lease was lost: they happened).
     func accepted(_ job: ClaimedJob, requestID: String, firstPoll: Date, credits observation: CreditObservation? = nil) async throws -> Bool {
-        let credits: SQLFragment = observation.flatMap { $0.remaining != nil || $0.cost != nil ? $0 : nil }.map {
+        let credits: SQLFragment = observation.flatMap { $0.hasFigures ? $0 : nil }.map {
             ", credits AS (\(CreditRepository.insert($0, team: job.teamID, account: job.accountID, generation: job.id)))"
         } ?? ""
         return try await fenced(job, """
@@ -288,7 +288,7 @@ struct JobOutcomes: Sendable {
     }
 
     func observe(_ observation: CreditObservation?, job: ClaimedJob) async throws {
-        guard let observation, observation.remaining != nil || observation.cost != nil else { return }
+        guard let observation, observation.hasFigures else { return }
         try await credits.record(observation, team: job.teamID, account: job.accountID, generation: job.id)
     }
 }

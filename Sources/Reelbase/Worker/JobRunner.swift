@@ -155,11 +155,9 @@ struct JobRunner: Sendable {
 
     /// The account the job was queued on: its team account, or the instance default.
     private func credentials(for job: ClaimedJob, provider: ProviderAccount, includeRemoved: Bool) async throws -> ProviderCredentials? {
-        guard let accountID = job.accountID else { return accounts.defaultCredentials(provider: provider) }
-        if let account = job.account {
-            return account.removed && !includeRemoved ? nil : try accounts.credentials(account, provider: provider)
-        }
-        return try await accounts.credentials(team: job.teamID, provider: provider, accountID: accountID, includeRemoved: includeRemoved)
+        guard job.accountID != nil else { return accounts.defaultCredentials(provider: provider) }
+        guard let account = job.account, !account.removed || includeRemoved else { return nil }
+        return try accounts.credentials(account, provider: provider)
     }
 
     /// `phase`: where the provider said "completed"; that attempt row is written with the outcome.
