@@ -13,6 +13,9 @@ protocol JobHandler: Sendable {
     /// At most this many of the kind run at once in one process (nil: as many as there are
     /// slots). CPU-heavy kinds (ffmpeg) take one: a burst of them must not starve the others.
     static var concurrency: Int? { get }
+    /// Waits while this process runs paid generation work (`PaidWorkLoad`), at most
+    /// `JobSettings.yieldAtMost`: background CPU work nobody pays for per item (posters).
+    static var yieldsToPaidWork: Bool { get }
     /// Throwing schedules a retry with backoff (or `dead` after the last attempt). Handlers
     /// must be safe to run again: a worker may die after the work but before recording it.
     func run(_ payload: Payload, context: JobContext) async throws
@@ -21,6 +24,7 @@ protocol JobHandler: Sendable {
 extension JobHandler {
     static var maxAttempts: Int { 5 }
     static var concurrency: Int? { nil }
+    static var yieldsToPaidWork: Bool { false }
 }
 
 /// What a running job knows about itself. Writes a handler wants fenced can name `leaseToken`
@@ -40,6 +44,7 @@ struct JobRegistry: Sendable {
     typealias Run = @Sendable (_ payload: Data, _ context: JobContext) async throws -> Void
     private var runs: [String: Run] = [:]
     private var limits: [String: Int] = [:]
+    private var yielding: Set<String> = []
 
     init() {}
 
@@ -49,6 +54,7 @@ struct JobRegistry: Sendable {
             try await handler.run(try JSONDecoder().decode(Handler.Payload.self, from: payload), context: context)
         }
         limits[Handler.kind] = Handler.concurrency
+        if Handler.yieldsToPaidWork { yielding.insert(Handler.kind) }
     }
 
     /// Kinds a worker claims: a job of a kind this build does not know waits for one that does.
@@ -58,6 +64,13 @@ struct JobRegistry: Sendable {
     /// `concurrency` waits until one of its own finishes.
     func claimable(running: [String: Int]) -> [String] {
         kinds.filter { kind in limits[kind].map { running[kind, default: 0] < $0 } ?? true }
+    }
+
+    /// `kinds` split in two while paid work is busy: the ones to claim now, and the ones that
+    /// yield to it (claimed only once they have waited their longest).
+    func yielding(_ kinds: [String], paidWorkBusy: Bool) -> (now: [String], late: [String]) {
+        guard paidWorkBusy else { return (kinds, []) }
+        return (kinds.filter { !yielding.contains($0) }, kinds.filter { yielding.contains($0) })
     }
 
     func run(kind: String) -> Run? { runs[kind] }

@@ -64,13 +64,15 @@ struct JobQueue: Sendable {
 
     /// Claims the next due job of one of `kinds`. The statement commits on its own, so the claim
     /// (state `running`, a fresh lease token, attempts + 1) is durable before any work starts.
-    func claim(kinds: [String]) async throws -> Claimed? {
+    /// The next due job of `kinds`, or of `late` once it has waited `settings.yieldAtMost`.
+    func claim(kinds: [String], late: [String] = []) async throws -> Claimed? {
         let token = UUID()
         let now = clock.now()
         let rows = try await db.query("""
             WITH next AS (
                 SELECT id FROM jobs
-                WHERE state = \(JobState.queued) AND run_at <= \(now) AND kind = ANY(\(kinds))
+                WHERE state = \(JobState.queued) AND run_at <= \(now)
+                  AND (kind = ANY(\(kinds)) OR (kind = ANY(\(late)) AND run_at <= \(now.addingTimeInterval(-settings.yieldAtMost.seconds))))
                 ORDER BY run_at, created_at
                 LIMIT 1
                 -- SKIP LOCKED: a row another worker is claiming right now is passed over instead of

@@ -28,6 +28,8 @@ public struct JobSettings: Sendable {
     public var backoffCap: Duration = .seconds(600)
     /// How long a worker waits for running jobs on SIGTERM before cancelling them.
     public var shutdownGrace: Duration = .seconds(30)
+    /// The longest a kind that yields to paid work (`JobHandler.yieldsToPaidWork`) waits for it.
+    public var yieldAtMost: Duration = .seconds(30)
     public var workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
 
     public init() {}

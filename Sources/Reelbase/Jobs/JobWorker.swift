@@ -13,6 +13,8 @@ struct JobWorker: Service {
     /// The schema this build expects; the worker waits for it (serve migrates as it starts).
     let migrations: Migrations?
     let logger: Logger
+    /// This process's paid generation work, which posters yield to (nil: nothing to yield to).
+    var paidWork: PaidWorkLoad? = nil
     var settings: JobSettings { queue.settings }
 
     func run() async throws {
@@ -29,8 +31,10 @@ struct JobWorker: Service {
                 await runClaimLoop(slots: settings.slots, idlePoll: settings.idlePoll, grace: settings.shutdownGrace,
                                    wake: wake, stopping: stopping, logger: logger,
                                    claim: { _ in
-                                       let kinds = registry.claimable(running: running.get())
-                                       guard !kinds.isEmpty, let job = try await queue.claim(kinds: kinds) else { return [] }
+                                       let kinds = registry.yielding(registry.claimable(running: running.get()),
+                                                                     paidWorkBusy: paidWork?.isBusy ?? false)
+                                       guard !(kinds.now.isEmpty && kinds.late.isEmpty),
+                                             let job = try await queue.claim(kinds: kinds.now, late: kinds.late) else { return [] }
                                        running.update { $0[job.kind, default: 0] += 1 }
                                        return [job]
                                    },

@@ -12,6 +12,8 @@ struct ExtractPoster: JobHandler {
     static let maxAttempts = 3
     /// ffmpeg is CPU-heavy (about 0.1 s of CPU a poster): one at a time per process, niced.
     static let concurrency: Int? = 1
+    /// A poster can come a little later; a paid take should not (`PaidWorkLoad`).
+    static let yieldsToPaidWork = true
 
     let posters: PosterService
 

@@ -14,6 +14,8 @@ public struct GenerationWorker: Service {
     /// The schema this build expects; the worker waits for it (serve migrates as it starts).
     let migrations: Migrations?
     let logger: Logger
+    /// Counts this worker's running jobs, for the background kinds that yield to them.
+    var paidWork: PaidWorkLoad? = nil
 
     public func run() async throws {
         await waitForSchema(migrations, db: db, logger: logger)
@@ -49,7 +51,9 @@ public struct GenerationWorker: Service {
                                if next.count < free { next += try await queue.claimPolls(limit: min(free - next.count, WorkQueue.claimBatch)) }
                                return next
                            },
-                           run: { job in
+                           run: { [paidWork] job in
+                               paidWork?.began()
+                               defer { paidWork?.ended() }
                                if await runner.run(job) { looks.mark() }  // a slot may be free, or the job queued again
                            })
     }

@@ -13,8 +13,10 @@ func workerServices(_ s: Services) -> [any Service] {
         inputs: JobInputs(db: s.db, store: s.blobs, catalog: s.catalog, logger: s.logger),
         archiver: VideoArchiver(store: s.blobs, policy: s.config.outbound, maxBytes: s.config.maxVideoBytes, timeout: .seconds(300), logger: s.logger),
         catalog: s.catalog, settings: settings, logger: s.logger)
+    let paidWork = PaidWorkLoad(slots: settings.slots)
     return [
-        GenerationWorker(queue: queue, runner: runner, db: s.db, settings: settings, migrations: s.migrations, logger: s.logger),
-        JobWorker(queue: s.jobs, registry: .standard(s), periodic: PeriodicJob.standard(s.config), migrations: s.migrations, logger: s.logger),
+        GenerationWorker(queue: queue, runner: runner, db: s.db, settings: settings, migrations: s.migrations, logger: s.logger, paidWork: paidWork),
+        JobWorker(queue: s.jobs, registry: .standard(s), periodic: PeriodicJob.standard(s.config), migrations: s.migrations, logger: s.logger,
+                  paidWork: paidWork),
     ]
 }

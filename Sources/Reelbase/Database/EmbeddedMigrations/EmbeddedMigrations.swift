@@ -25,5 +25,6 @@ extension Migrations {
         migration0019_money_truth,
         migration0020_share_link_cuts,
         migration0021_spend_rollups,
+        migration0022_generations_fillfactor,
     ]
 }
