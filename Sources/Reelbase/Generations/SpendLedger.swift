@@ -70,46 +70,115 @@ struct SpendLedger: Sendable {
         }
     }
 
+    /// One booking: a generation and what it costs.
+    struct Booking: Sendable {
+        let generation: UUID
+        let charge: Charge
+    }
+
     /// Releases the reservation and books the charge as spent (reserved -> spent on team and
     /// campaign, one ledger row), once per generation. The only place spend is booked: the
     /// worker (success, expiry) and a person resolving a submit_unknown job both come here.
     /// Returns false when the generation was already booked. The ledger row's trigger adds it
-    /// to the daily rollup (`spend_daily`) in this same transaction.
+    /// to the rollups (`spend_daily`, `spend_monthly`, `spend_daily_accounts`) in this same transaction.
     @discardableResult
     func settle(generation: UUID, charge: Charge, on conn: PostgresConnection) async throws -> Bool {
+        try await settle([Booking(generation: generation, charge: charge)], on: conn).contains(generation)
+    }
+
+    /// Several bookings in one statement (a worker's finishing batch), exactly as if booked one
+    /// after another in their order: each team and campaign row is updated once by the sum,
+    /// and each booking's budget-threshold events see the budget as it stood after that booking.
+    /// One statement instead of one per job keeps the team's row locked for less time: three
+    /// worker processes finishing the same team's jobs wait for each other on it.
+    /// Returns the generations booked now (not those booked before).
+    @discardableResult
+    func settle(_ bookings: [Booking], on conn: PostgresConnection) async throws -> Set<UUID> {
+        guard !bookings.isEmpty else { return [] }
         let rows = try await conn.query("""
-            WITH g AS (
-                SELECT id, team_id, campaign_id, created_by, provider, account_key, model_id, reserved_usd FROM generations WHERE id = \(generation) FOR UPDATE
+            WITH input AS (
+                SELECT DISTINCT ON (i.id) i.id, i.amount::numeric AS amount, i.is_estimate, i.reported::numeric AS reported, i.flag, i.ord
+                FROM jsonb_to_recordset(\(try Self.inputJSON(bookings))::jsonb)
+                     AS i(id uuid, amount text, is_estimate boolean, reported text, flag text, ord int)
+                ORDER BY i.id, i.ord
+            ), g AS (
+                SELECT g.id, g.team_id, g.campaign_id, g.created_by, g.provider, g.account_key, g.model_id, g.reserved_usd,
+                       input.amount, input.is_estimate, input.reported, input.flag, input.ord
+                FROM generations g JOIN input ON input.id = g.id
+                FOR UPDATE OF g
             ), booked AS (
                 INSERT INTO spend_ledger (team_id, generation_id, campaign_id, user_id, provider, account_key, model_id, amount_usd, is_estimate, cost_flag)
-                SELECT team_id, id, campaign_id, created_by, provider, account_key, model_id, \(charge.amount), \(charge.isEstimate), \(charge.flag) FROM g
+                SELECT team_id, id, campaign_id, created_by, provider, account_key, model_id, amount, is_estimate, flag FROM g ORDER BY ord
                 ON CONFLICT (generation_id) DO NOTHING RETURNING generation_id
+            ), b AS (
+                SELECT g.* FROM g JOIN booked ON booked.generation_id = g.id
             ), t AS (
-                UPDATE teams SET reserved_usd = greatest(teams.reserved_usd - g.reserved_usd, 0), spent_usd = teams.spent_usd + \(charge.amount)
-                FROM g, booked WHERE teams.id = g.team_id
-                RETURNING teams.budget_usd, teams.spent_usd
+                -- greatest(r - a - b, 0) equals booking a then b one at a time: reservations are never negative.
+                UPDATE teams SET reserved_usd = greatest(teams.reserved_usd - s.reserved, 0), spent_usd = teams.spent_usd + s.amount
+                FROM (SELECT team_id, sum(reserved_usd) AS reserved, sum(amount) AS amount FROM b GROUP BY team_id) s
+                WHERE teams.id = s.team_id
+                RETURNING teams.id, teams.budget_usd, teams.spent_usd
             ), c AS (
-                UPDATE campaigns SET reserved_usd = greatest(campaigns.reserved_usd - g.reserved_usd, 0), spent_usd = campaigns.spent_usd + \(charge.amount)
-                FROM g, booked WHERE campaigns.team_id = g.team_id AND campaigns.id = g.campaign_id
-                RETURNING campaigns.id, campaigns.name, campaigns.budget_usd, campaigns.spent_usd
+                UPDATE campaigns SET reserved_usd = greatest(campaigns.reserved_usd - s.reserved, 0), spent_usd = campaigns.spent_usd + s.amount
+                FROM (SELECT team_id, campaign_id, sum(reserved_usd) AS reserved, sum(amount) AS amount FROM b GROUP BY team_id, campaign_id) s
+                WHERE campaigns.team_id = s.team_id AND campaigns.id = s.campaign_id
+                RETURNING campaigns.team_id, campaigns.id, campaigns.name, campaigns.budget_usd, campaigns.spent_usd
+            ), settled AS (
+                UPDATE generations SET reserved_usd = 0, cost_usd = b.amount, cost_is_estimate = b.is_estimate,
+                    reported_cost_usd = b.reported, cost_flag = b.flag
+                FROM b WHERE generations.id = b.id
+                RETURNING generations.id
             )
-            UPDATE generations SET reserved_usd = 0, cost_usd = \(charge.amount), cost_is_estimate = \(charge.isEstimate),
-                reported_cost_usd = \(charge.reported), cost_flag = \(charge.flag)
-            FROM g, booked WHERE generations.id = g.id
-            RETURNING generations.team_id, (SELECT budget_usd FROM t), (SELECT spent_usd FROM t),
-                      (SELECT id FROM c), (SELECT name FROM c), (SELECT budget_usd FROM c), (SELECT spent_usd FROM c)
+            SELECT b.id, b.team_id, t.budget_usd, t.spent_usd, c.id, c.name, c.budget_usd, c.spent_usd
+            FROM b JOIN settled ON settled.id = b.id
+            LEFT JOIN t ON t.id = b.team_id
+            LEFT JOIN c ON c.team_id = b.team_id AND c.id = b.campaign_id
+            ORDER BY b.ord
             """, logger: logger)
-        // The budgets as this booking left them, for the threshold events: no second read while their rows are locked.
-        guard let (team, teamBudget, teamSpent, campaign, name, campaignBudget, campaignSpent) = try await rows
-            .decode((UUID, Decimal?, Decimal?, UUID?, String?, Decimal?, Decimal?).self).firstElement() else { return false }
-        var budgets: [WebhookOutbox.BookedBudget] = []
-        if let teamBudget, let teamSpent {
-            budgets.append(.init(scope: "team", team: team, campaign: nil, name: nil, budget: teamBudget, spent: teamSpent))
+        // The budgets as the whole batch left them, for the threshold events: no second read
+        // while their rows are locked.
+        var booked: [(generation: UUID, team: UUID, teamBudget: Decimal?, teamSpent: Decimal?,
+                      campaign: UUID?, name: String?, campaignBudget: Decimal?, campaignSpent: Decimal?)] = []
+        for try await row in rows.decode((UUID, UUID, Decimal?, Decimal?, UUID?, String?, Decimal?, Decimal?).self) { booked.append(row) }
+        let amounts = Dictionary(bookings.map { ($0.generation, $0.charge.amount) }) { first, _ in first }
+        // Each booking's own "after": the batch's end less what was booked after it, latest first.
+        var laterInTeam: [UUID: Decimal] = [:], laterInCampaign: [UUID: Decimal] = [:]
+        var budgetsAfter: [[WebhookOutbox.BookedBudget]] = []
+        for row in booked.reversed() {
+            let amount = amounts[row.generation] ?? 0
+            var budgets: [WebhookOutbox.BookedBudget] = []
+            if let budget = row.teamBudget, let spent = row.teamSpent {
+                budgets.append(.init(scope: "team", team: row.team, campaign: nil, name: nil, budget: budget,
+                                     spent: spent - laterInTeam[row.team, default: 0]))
+            }
+            if let campaign = row.campaign, let budget = row.campaignBudget, let spent = row.campaignSpent {
+                budgets.append(.init(scope: "campaign", team: row.team, campaign: campaign, name: row.name, budget: budget,
+                                     spent: spent - laterInCampaign[campaign, default: 0]))
+            }
+            laterInTeam[row.team, default: 0] += amount
+            if let campaign = row.campaign { laterInCampaign[campaign, default: 0] += amount }
+            budgetsAfter.append(budgets)
         }
-        if let campaign, let campaignBudget, let campaignSpent {
-            budgets.append(.init(scope: "campaign", team: team, campaign: campaign, name: name, budget: campaignBudget, spent: campaignSpent))
+        for (row, budgets) in zip(booked, budgetsAfter.reversed()) {
+            try await outbox?.budgetCrossings(generation: row.generation, booked: amounts[row.generation] ?? 0, budgets: budgets, on: conn)
         }
-        try await outbox?.budgetCrossings(generation: generation, booked: charge.amount, budgets: budgets, on: conn)
-        return true
+        return Set(booked.map(\.generation))
+    }
+
+    /// The bookings as `jsonb_to_recordset` reads them: amounts as text, so no digit is lost.
+    private static func inputJSON(_ bookings: [Booking]) throws -> String {
+        struct Row: Encodable {
+            let id: UUID
+            let amount: String
+            let is_estimate: Bool
+            let reported: String?
+            let flag: String?
+            let ord: Int
+        }
+        let rows = bookings.enumerated().map { index, booking in
+            Row(id: booking.generation, amount: "\(booking.charge.amount)", is_estimate: booking.charge.isEstimate,
+                reported: booking.charge.reported.map { "\($0)" }, flag: booking.charge.flag, ord: index)
+        }
+        return String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
     }
 }

@@ -3,12 +3,27 @@ import PostgresNIO
 import Synchronization
 
 /// One job's finishing transaction as `JobOutcomes` describes it: `body` moves the generation
-/// (false: the lease was lost), `settling` moves the money, `audit` is the row that records it.
+/// (false: the lease was lost), `money` says what becomes of its reservation, `afterwards`
+/// follows the money (an out-of-range cost's alert), `audit` is the row that records it.
 struct Finish: Sendable {
+    /// A finished job's reserved money: kept (a person decides), released (not billed), or
+    /// booked (billed; the batch books all of its bookings in one statement).
+    enum Money: Sendable {
+        case reserved
+        case release
+        case book(SpendLedger.Charge)
+    }
+
     let job: ClaimedJob
     let audit: AuditEvent
     let body: @Sendable (PostgresConnection) async throws -> Bool
-    let settling: @Sendable (PostgresConnection) async throws -> Void
+    let money: Money
+    var afterwards: (@Sendable (PostgresConnection) async throws -> Void)? = nil
+
+    var booking: SpendLedger.Booking? {
+        if case .book(let charge) = money { return SpendLedger.Booking(generation: job.id, charge: charge) }
+        return nil
+    }
 }
 
 /// Group commit for finishing transactions. Every finish of a team locks the rows the team's

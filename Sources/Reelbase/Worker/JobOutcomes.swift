@@ -69,7 +69,7 @@ struct JobOutcomes: Sendable {
 
     /// Over for good and not billed (invalid request, provider FAILED, attempts used up).
     func fail(_ job: ClaimedJob, kind: String, message: String, status: Int?) async throws -> Bool {
-        try await finish(job, event: "generation.failed", details: ["error": .string(kind), "message": .string(message)]) { conn in
+        try await finish(job, event: "generation.failed", details: ["error": .string(kind), "message": .string(message)], money: .release) { conn in
             let rows = try await conn.query("""
                 UPDATE generations SET state = \(GenerationSQL.unlessCancelRequested(.failed)),
                     error_kind = \(kind), error_message = \(message), provider_status = \(status), cost_usd = 0, cost_is_estimate = false,
@@ -80,14 +80,13 @@ struct JobOutcomes: Sendable {
             guard let state = try await rows.decode(GenerationState.self).firstElement() else { return false }
             if state == .failed { try await webhooks.emit(.generationFailed, eventData(job, state: .failed, error: .init(kind: kind, message: message)), team: job.teamID, on: conn) }
             return true
-        } settling: { conn in
-            try await ledger.release(generation: job.id, on: conn)
         }
     }
 
     /// The POST may have been billed: never resubmitted automatically; a person decides.
     func unknown(_ job: ClaimedJob, error: ProviderError) async throws -> Bool {
-        try await finish(job, event: "generation.submit_unknown", details: ["error": .string(error.kind.code), "message": .string(error.message)]) { conn in
+        try await finish(job, event: "generation.submit_unknown", details: ["error": .string(error.kind.code), "message": .string(error.message)],
+                         money: .reserved) { conn in
             let rows = try await conn.query("""
                 UPDATE generations SET state = \(GenerationState.submitUnknown), error_kind = \(error.kind.code), error_message = \(error.message),
                     provider_status = \(error.httpStatus), \(GenerationSQL.clearLease), updated_at = now()
@@ -104,7 +103,8 @@ struct JobOutcomes: Sendable {
     /// The provider forgot the request (404 after retention). It may have completed and been
     /// billed before, so the estimate is booked, flagged as an estimate.
     func expire(_ job: ClaimedJob, error: ProviderError) async throws -> Bool {
-        try await finish(job, event: "generation.expired", details: ["message": .string(error.message)]) { conn in
+        try await finish(job, event: "generation.expired", details: ["message": .string(error.message)],
+                         money: .book(.init(reported: nil, estimate: job.estimate))) { conn in
             let rows = try await conn.query("""
                 UPDATE generations SET state = \(GenerationState.expired), error_kind = 'expired', error_message = \(error.message), provider_status = \(error.httpStatus),
                     finished_at = now(), \(GenerationSQL.clearLease), updated_at = now()
@@ -112,8 +112,6 @@ struct JobOutcomes: Sendable {
                 RETURNING id
                 """, logger: logger)
             return try await rows.decode(UUID.self).firstElement() != nil
-        } settling: { conn in
-            try await ledger.settle(generation: job.id, charge: .init(reported: nil, estimate: job.estimate), on: conn)
         }
     }
 
@@ -133,7 +131,7 @@ struct JobOutcomes: Sendable {
             },
         ].compactMap { $0 }
         return try await finish(job, event: "generation.succeeded",
-                                details: charge.auditDetails.merging(["video_bytes": .number(Double(video.size))]) { $1 }) { conn in
+                                details: charge.auditDetails.merging(["video_bytes": .number(Double(video.size))]) { $1 }, money: .book(charge)) { conn in
             let rows = try await conn.query("""
                 WITH moved AS (
                 UPDATE generations SET state = \(GenerationSQL.unlessCancelRequested(.succeeded)),
@@ -153,8 +151,7 @@ struct JobOutcomes: Sendable {
                 try await webhooks.emit(.generationSucceeded, eventData(job, state: state, cost: charge.amount, video: stored), team: job.teamID, on: conn)
             }
             return true
-        } settling: { conn in
-            try await ledger.settle(generation: job.id, charge: charge, on: conn)
+        } afterwards: { conn in
             if charge.flag != nil, let reported = cost {
                 try await raiseAlert(team: job.teamID, accountKey: job.accountKey, kind: "cost_out_of_range", message:
                     "The \(job.provider) account reported a cost of \(reported) USD for generation \(job.id), outside 0 to 10 times its estimate of \(job.estimate) USD. The estimate was booked; check the provider's bill.", on: conn)
@@ -169,18 +166,19 @@ struct JobOutcomes: Sendable {
     }
 
     /// `body` moves the generation (false: the lease was lost, nothing more happens); then the
-    /// money moves (`settling`) and the audit row is appended, in one transaction shared with
-    /// the other finishes waiting at that moment (`FinishBatcher`).
-    private func finish(_ job: ClaimedJob, event: String, details: [String: JSONValue],
+    /// money moves (`money`, then `afterwards`) and the audit row is appended, in one
+    /// transaction shared with the other finishes waiting at that moment (`FinishBatcher`).
+    private func finish(_ job: ClaimedJob, event: String, details: [String: JSONValue], money: Finish.Money,
                         _ body: @escaping @Sendable (PostgresConnection) async throws -> Bool,
-                        settling: @escaping @Sendable (PostgresConnection) async throws -> Void = { _ in }) async throws -> Bool {
+                        afterwards: (@Sendable (PostgresConnection) async throws -> Void)? = nil) async throws -> Bool {
         let audit = AuditEvent(event, target: "generation", id: job.id.uuidString, details: .object(details))
-        return try await batcher.finish(Finish(job: job, audit: audit, body: body, settling: settling)) { [self] in try await together($0) }
+        return try await batcher.finish(Finish(job: job, audit: audit, body: body, money: money, afterwards: afterwards)) { [self] in try await together($0) }
     }
 
     /// Several finishes in one transaction, in the order that keeps the shared rows short-held:
     /// every generation row first, then the teams' rows (locked in one order, so two batches
-    /// never wait on each other crosswise), the money and the audit rows, then commit.
+    /// never wait on each other crosswise), the money (every booking in one statement) and the
+    /// audit rows, then commit.
     private func together(_ finishes: [Finish]) async throws -> [Bool] {
         try await db.transaction(logger: logger) { conn in
             var moved: [Bool] = []
@@ -191,10 +189,13 @@ struct JobOutcomes: Sendable {
             try await AdvanceStoryboard.wake(after: done.map(\.job.id), jobs: jobs, on: conn, logger: logger)
             let teams = Array(Set(done.map(\.job.teamID))).sorted { $0.uuidString < $1.uuidString }
             try await conn.query("SELECT 1 FROM teams WHERE id = ANY(\(teams)) ORDER BY id FOR NO KEY UPDATE", logger: logger)
+            for finish in done {
+                if case .release = finish.money { try await ledger.release(generation: finish.job.id, on: conn) }
+            }
+            try await ledger.settle(done.compactMap(\.booking), on: conn)
+            for finish in done { try await finish.afterwards?(conn) }
             for team in teams {
-                let finishes = done.filter { $0.job.teamID == team }
-                for finish in finishes { try await finish.settling(conn) }
-                try await audit.append(finishes.map(\.audit), team: team, actor: .system, on: conn)
+                try await audit.append(done.filter { $0.job.teamID == team }.map(\.audit), team: team, actor: .system, on: conn)
             }
             return moved
         }

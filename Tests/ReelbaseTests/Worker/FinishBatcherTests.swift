@@ -58,7 +58,7 @@ import Testing
                              modelID: "veo-3", accountKey: "k", accountID: nil, promptText: "p", negativePrompt: nil,
                              params: GenerationParameters(), providerRequestID: "r", pollCount: 0, estimate: 1, leaseToken: UUID())
         return Finish(job: job, audit: AuditEvent("test", target: "generation", id: job.id.uuidString, details: .object([:])),
-                      body: { _ in true }, settling: { _ in })
+                      body: { _ in true }, money: .reserved)
     }
 }
 
