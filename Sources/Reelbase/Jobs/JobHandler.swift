@@ -44,7 +44,7 @@ struct JobRegistry: Sendable {
     typealias Run = @Sendable (_ payload: Data, _ context: JobContext) async throws -> Void
     private var runs: [String: Run] = [:]
     private var limits: [String: Int] = [:]
-    private var yielding: Set<String> = []
+    private var yieldingKinds: Set<String> = []
 
     init() {}
 
@@ -54,7 +54,7 @@ struct JobRegistry: Sendable {
             try await handler.run(try JSONDecoder().decode(Handler.Payload.self, from: payload), context: context)
         }
         limits[Handler.kind] = Handler.concurrency
-        if Handler.yieldsToPaidWork { yielding.insert(Handler.kind) }
+        if Handler.yieldsToPaidWork { yieldingKinds.insert(Handler.kind) }
     }
 
     /// Kinds a worker claims: a job of a kind this build does not know waits for one that does.
@@ -70,7 +70,7 @@ struct JobRegistry: Sendable {
     /// yield to it (claimed only once they have waited their longest).
     func yielding(_ kinds: [String], paidWorkBusy: Bool) -> (now: [String], late: [String]) {
         guard paidWorkBusy else { return (kinds, []) }
-        return (kinds.filter { !yielding.contains($0) }, kinds.filter { yielding.contains($0) })
+        return (kinds.filter { !yieldingKinds.contains($0) }, kinds.filter { yieldingKinds.contains($0) })
     }
 
     func run(kind: String) -> Run? { runs[kind] }

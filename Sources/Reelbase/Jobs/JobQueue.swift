@@ -62,9 +62,9 @@ struct JobQueue: Sendable {
         return try await rows.decode(UUID.self).firstElement()
     }
 
-    /// Claims the next due job of one of `kinds`. The statement commits on its own, so the claim
+    /// Claims the next due job of one of `kinds`, or of `late` (kinds yielding to paid work)
+    /// once it has waited `settings.yieldAtMost`. The statement commits on its own, so the claim
     /// (state `running`, a fresh lease token, attempts + 1) is durable before any work starts.
-    /// The next due job of `kinds`, or of `late` once it has waited `settings.yieldAtMost`.
     func claim(kinds: [String], late: [String] = []) async throws -> Claimed? {
         let token = UUID()
         let now = clock.now()
