@@ -129,7 +129,7 @@ struct SpendLedger: Sendable {
                 FROM b WHERE generations.id = b.id
                 RETURNING generations.id
             )
-            SELECT b.id, b.team_id, t.budget_usd, t.spent_usd, c.id, c.name, c.budget_usd, c.spent_usd
+            SELECT b.id, b.team_id, b.amount, t.budget_usd, t.spent_usd, c.id, c.name, c.budget_usd, c.spent_usd
             FROM b JOIN settled ON settled.id = b.id
             LEFT JOIN t ON t.id = b.team_id
             LEFT JOIN c ON c.team_id = b.team_id AND c.id = b.campaign_id
@@ -137,15 +137,13 @@ struct SpendLedger: Sendable {
             """, logger: logger)
         // The budgets as the whole batch left them, for the threshold events: no second read
         // while their rows are locked.
-        var booked: [(generation: UUID, team: UUID, teamBudget: Decimal?, teamSpent: Decimal?,
+        var booked: [(generation: UUID, team: UUID, amount: Decimal, teamBudget: Decimal?, teamSpent: Decimal?,
                       campaign: UUID?, name: String?, campaignBudget: Decimal?, campaignSpent: Decimal?)] = []
-        for try await row in rows.decode((UUID, UUID, Decimal?, Decimal?, UUID?, String?, Decimal?, Decimal?).self) { booked.append(row) }
-        let amounts = Dictionary(bookings.map { ($0.generation, $0.charge.amount) }) { first, _ in first }
+        for try await row in rows.decode((UUID, UUID, Decimal, Decimal?, Decimal?, UUID?, String?, Decimal?, Decimal?).self) { booked.append(row) }
         // Each booking's own "after": the batch's end less what was booked after it, latest first.
         var laterInTeam: [UUID: Decimal] = [:], laterInCampaign: [UUID: Decimal] = [:]
         var budgetsAfter: [[WebhookOutbox.BookedBudget]] = []
         for row in booked.reversed() {
-            let amount = amounts[row.generation] ?? 0
             var budgets: [WebhookOutbox.BookedBudget] = []
             if let budget = row.teamBudget, let spent = row.teamSpent {
                 budgets.append(.init(scope: "team", team: row.team, campaign: nil, name: nil, budget: budget,
@@ -155,12 +153,12 @@ struct SpendLedger: Sendable {
                 budgets.append(.init(scope: "campaign", team: row.team, campaign: campaign, name: row.name, budget: budget,
                                      spent: spent - laterInCampaign[campaign, default: 0]))
             }
-            laterInTeam[row.team, default: 0] += amount
-            if let campaign = row.campaign { laterInCampaign[campaign, default: 0] += amount }
+            laterInTeam[row.team, default: 0] += row.amount
+            if let campaign = row.campaign { laterInCampaign[campaign, default: 0] += row.amount }
             budgetsAfter.append(budgets)
         }
         for (row, budgets) in zip(booked, budgetsAfter.reversed()) {
-            try await outbox?.budgetCrossings(generation: row.generation, booked: amounts[row.generation] ?? 0, budgets: budgets, on: conn)
+            try await outbox?.budgetCrossings(generation: row.generation, booked: row.amount, budgets: budgets, on: conn)
         }
         return Set(booked.map(\.generation))
     }

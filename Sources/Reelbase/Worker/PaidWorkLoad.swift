@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// How many paid generation jobs (submits, polls, archives) this process is running now.
@@ -7,18 +6,20 @@ import Synchronization
 /// comes out of the pipeline people pay for. Three workers on two cores drained a 500-item
 /// burst at 77–82 generations/s with posters beside it and 106/s without.
 final class PaidWorkLoad: Sendable {
-    private let running = Atomic<Int>(0)
-    /// When the count last reached `busyAt`, in uptime nanoseconds.
-    private let lastBusy = Atomic<Int>(Int.min / 2)
+    private struct State {
+        var running = 0
+        /// When the count last reached `busyAt`.
+        var lastBusy: ContinuousClock.Instant?
+    }
+    private let state = Mutex(State())
     /// Busy from this many running jobs on.
     let busyAt: Int
     /// Still busy this long after the count fell below `busyAt`: in a burst it dips for a moment
     /// between claims, and a poster started in that moment takes its 0.1 s of CPU all the same.
     let hold: Duration
-    private let now: @Sendable () -> Int
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(busyAt: Int, hold: Duration = .seconds(1),
-         now: @escaping @Sendable () -> Int = { Int(DispatchTime.now().uptimeNanoseconds) }) {
+    init(busyAt: Int, hold: Duration = .seconds(1), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.busyAt = max(1, busyAt)
         self.hold = hold
         self.now = now
@@ -31,13 +32,18 @@ final class PaidWorkLoad: Sendable {
     }
 
     func began() {
-        if running.add(1, ordering: .relaxed).newValue >= busyAt { lastBusy.store(now(), ordering: .relaxed) }
+        state.withLock { state in
+            state.running += 1
+            if state.running >= busyAt { state.lastBusy = now() }
+        }
     }
 
-    func ended() { running.subtract(1, ordering: .relaxed) }
+    func ended() { state.withLock { $0.running -= 1 } }
 
     var isBusy: Bool {
-        running.load(ordering: .relaxed) >= busyAt
-            || now() - lastBusy.load(ordering: .relaxed) < Int(hold.components.seconds) * 1_000_000_000 + Int(hold.components.attoseconds / 1_000_000_000)
+        let now = now()
+        return state.withLock { state in
+            state.running >= busyAt || state.lastBusy.map { now - $0 < hold } ?? false
+        }
     }
 }

@@ -7,16 +7,16 @@ import Testing
 /// is busy, and run once it is quiet, or once they have waited `yieldAtMost` regardless.
 @Suite struct PaidWorkYieldTests {
     @Test func busyFromAQuarterOfTheSlotsAndForAMomentAfter() {
-        let clock = Mutex(0)
+        let clock = Mutex(ContinuousClock.now)
         let load = PaidWorkLoad(busyAt: 2, hold: .milliseconds(500), now: { clock.withLock { $0 } })
         load.began()
         #expect(!load.isBusy, "one poll at a time is the normal hum, not a burst")
         load.began()
         #expect(load.isBusy)
         load.ended()
-        clock.withLock { $0 += 400_000_000 }
+        clock.withLock { $0 += .milliseconds(400) }
         #expect(load.isBusy, "a dip between claims still counts as the burst")
-        clock.withLock { $0 += 200_000_000 }
+        clock.withLock { $0 += .milliseconds(200) }
         #expect(!load.isBusy)
         #expect(PaidWorkLoad(slots: 16).busyAt == 4)
         #expect(PaidWorkLoad(slots: 2).busyAt == 2)
